@@ -1,0 +1,1 @@
+"""One module per Wix API; each exposes `ROUTES`, the Wix methods it serves."""

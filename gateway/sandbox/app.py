@@ -1,0 +1,115 @@
+"""The sandbox's Starlette app: Wix paths from the route table, controls under `/_sandbox/`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from gateway.sandbox import controls
+from gateway.sandbox.errors import STATUS_CODES, WixError
+from gateway.sandbox.routes import WIX_ROUTES
+from gateway.sandbox.routing import Call, WixRoute
+from gateway.sandbox.state import RequestRecord, Sandbox
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _error_response(error: WixError, request_id: str) -> JSONResponse:
+    return JSONResponse(error.body(), error.status, headers={"x-wix-request-id": request_id})
+
+
+def _system_error(status: int, request_id: str) -> Response:
+    """Wix sends 5xx system errors with an empty body; 429 with an envelope."""
+    headers = {"x-wix-request-id": request_id}
+    if status >= 500:
+        return Response(b"", status, headers=headers)
+    code = STATUS_CODES.get(status, "UNKNOWN")
+    error = WixError(status, code, f"Injected fault: {code}")
+    if status == 429:
+        headers["retry-after"] = "1"
+    return JSONResponse(error.body(), status, headers=headers)
+
+
+async def _read_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise WixError(400, "INVALID_ARGUMENT", "Request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise WixError(400, "INVALID_ARGUMENT", "Request body must be a JSON object")
+    return body
+
+
+def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        started = time.perf_counter()
+        request_id = str(uuid.uuid4())
+        response = await _serve(sandbox, wix_route, request, request_id)
+        sandbox.requests.append(
+            RequestRecord(
+                request.method,
+                request.url.path,
+                wix_route.template,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+        )
+        return response
+
+    return endpoint
+
+
+async def _serve(
+    sandbox: Sandbox, wix_route: WixRoute, request: Request, request_id: str
+) -> Response:
+    latency_ms, fault_status = sandbox.fault_for(request.method, request.url.path)
+    if latency_ms:
+        await asyncio.sleep(latency_ms / 1000)
+    if fault_status:
+        return _system_error(fault_status, request_id)
+    authorization = request.headers.get("authorization")
+    if wix_route.auth and not (authorization and authorization.strip()):
+        error = WixError(401, "UNAUTHENTICATED", "Missing Authorization header")
+        return _error_response(error, request_id)
+    try:
+        body = await _read_body(request) if request.method != "GET" else {}
+        query: dict[str, list[str]] = {}
+        for key, value in request.query_params.multi_items():
+            query.setdefault(key, []).append(value)
+        call = Call(dict(request.path_params), query, body, authorization)
+        result = wix_route.handler(sandbox, call)
+    except WixError as error:
+        return _error_response(error, request_id)
+    return JSONResponse(result, headers={"x-wix-request-id": request_id})
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 404)
+    code = STATUS_CODES.get(status, "NOT_FOUND")
+    error = WixError(status, code, f"No Wix method at {request.method} {request.url.path}")
+    return JSONResponse(error.body(), status)
+
+
+def build_sandbox_app(sandbox: Sandbox | None = None, db_path: str = ":memory:") -> Starlette:
+    """A Starlette app serving the Wix paths of `WIX_ROUTES` over `sandbox` (or a new one)."""
+    sandbox = sandbox or Sandbox.open(db_path)
+    routes: list[BaseRoute] = list(controls.routes(sandbox, WIX_ROUTES))
+    for wix_route in WIX_ROUTES:
+        endpoint = _endpoint(sandbox, wix_route)
+        for path in wix_route.paths:
+            routes.append(Route(path, endpoint, methods=[wix_route.method]))
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found})
+    app.state.sandbox = sandbox
+    return app

@@ -1,0 +1,205 @@
+"""The sandbox's calendar: working hours, class sessions, course sessions and busy time.
+
+Time Slots (availability) and Bookings Writer (create/confirm checks) both read the calendar from
+here, so a slot that List Availability shows is exactly a slot that Create Booking accepts.
+
+Class sessions are not stored: a class's weekly timetable yields them on demand, and an event id
+encodes its schedule and UTC start (`<scheduleId>-<YYYYMMDDTHHMMSSZ>`), so any future week has
+sessions however long the sandbox has been running. Course sessions are the fixed list in the
+course's schedule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from gateway.sandbox.store import Store
+from gateway.sandbox.wire import parse_utc, to_utc
+
+# Statuses that occupy a resource or a place (bookings.md §2: PENDING treated as blocking).
+BLOCKING_STATUSES = ("CONFIRMED", "PENDING")
+ACTIVE_STATUSES = ("CREATED", "CONFIRMED", "PENDING", "WAITING_LIST")
+
+_EVENT_ID = re.compile(r"^(?P<schedule>[0-9a-f-]{36})-(?P<start>\d{8}T\d{6}Z)$")
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Session:
+    """One class or course session."""
+
+    event_id: str
+    service_id: str
+    schedule_id: str
+    start: datetime  # UTC
+    end: datetime  # UTC
+    resource_id: str
+    location_id: str
+    capacity: int
+
+
+def business_zone(store: Store) -> ZoneInfo:
+    properties = store.setting("siteProperties") or {}
+    return ZoneInfo(properties.get("timeZone", "UTC"))
+
+
+def event_id(schedule_id: str, start: datetime) -> str:
+    return f"{schedule_id}-{start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def parse_event_id(value: str) -> tuple[str, datetime] | None:
+    match = _EVENT_ID.match(value)
+    if not match:
+        return None
+    start = datetime.strptime(match["start"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return match["schedule"], start
+
+
+def working_windows(hours: dict[str, list[list[str]]], day: date, tz: ZoneInfo) -> list[Interval]:
+    """The UTC intervals of `hours` (per weekday, local "HH:MM" spans) on local `day`."""
+    windows = []
+    for start, end in hours.get(str(day.weekday()), []):
+        sh, sm = (int(x) for x in start.split(":"))
+        eh, em = (int(x) for x in end.split(":"))
+        local_start = datetime(day.year, day.month, day.day, sh, sm)
+        local_end = datetime(day.year, day.month, day.day, eh, em)
+        windows.append((to_utc(local_start, tz), to_utc(local_end, tz)))
+    return windows
+
+
+def busy_intervals(
+    store: Store,
+    resource_ids: list[str],
+    start: datetime,
+    end: datetime,
+    exclude_booking_ids: tuple[str, ...] = (),
+) -> dict[str, list[Interval]]:
+    """Per resource, the time its blocking bookings occupy (session + the service's buffer)."""
+    busy: dict[str, list[Interval]] = {rid: [] for rid in resource_ids}
+    if not resource_ids:
+        return busy
+    marks = ",".join("?" * len(resource_ids))
+    statuses = ",".join("?" * len(BLOCKING_STATUSES))
+    rows = store.bookings_where(
+        f"resource_id IN ({marks}) AND status IN ({statuses}) AND start_utc < ? AND end_utc > ?",
+        (
+            *resource_ids,
+            *BLOCKING_STATUSES,
+            _iso(end + timedelta(days=1)),
+            _iso(start - timedelta(days=1)),
+        ),
+    )
+    for booking in rows:
+        if booking["id"] in exclude_booking_ids:
+            continue
+        index = booking["_sandbox"]
+        s = parse_utc(index["start_utc"], "start")
+        e = parse_utc(index["end_utc"], "end") + timedelta(minutes=index.get("buffer_minutes", 0))
+        if s < end and e > start:
+            busy[index["resource_id"]].append((s, e))
+    return busy
+
+
+def overlaps(intervals: list[Interval], start: datetime, end: datetime) -> bool:
+    return any(s < end and start < e for s, e in intervals)
+
+
+def class_sessions(
+    store: Store, service: dict[str, Any], start: datetime, end: datetime
+) -> list[Session]:
+    """Sessions of a CLASS (from its weekly timetable) or COURSE (fixed list) starting in range."""
+    schedule = store.get("schedules", service["schedule"]["id"])
+    if schedule is None:
+        return []
+    capacity = int(service.get("defaultCapacity", 1))
+    sessions: list[Session] = []
+    if service["type"] == "COURSE":
+        for item in schedule.get("sessions", []):
+            s, e = parse_utc(item["start"], "start"), parse_utc(item["end"], "end")
+            if start <= s < end:
+                sessions.append(_session(service, schedule, s, e, item, capacity))
+        return sessions
+    tz = business_zone(store)
+    day = start.astimezone(tz).date() - timedelta(days=1)
+    last = end.astimezone(tz).date() + timedelta(days=1)
+    while day <= last:
+        for item in schedule.get("timetable", []):
+            if item["weekday"] != day.weekday():
+                continue
+            (s, e), *_ = working_windows(
+                {str(day.weekday()): [[item["start"], item["end"]]]}, day, tz
+            )
+            if start <= s < end:
+                sessions.append(_session(service, schedule, s, e, item, capacity))
+        day += timedelta(days=1)
+    sessions.sort(key=lambda x: x.start)
+    return sessions
+
+
+def _session(
+    service: dict[str, Any],
+    schedule: dict[str, Any],
+    start: datetime,
+    end: datetime,
+    item: dict[str, Any],
+    capacity: int,
+) -> Session:
+    return Session(
+        event_id=event_id(schedule["id"], start),
+        service_id=service["id"],
+        schedule_id=schedule["id"],
+        start=start,
+        end=end,
+        resource_id=item["resourceId"],
+        location_id=item["locationId"],
+        capacity=capacity,
+    )
+
+
+def find_session(store: Store, event_id_: str) -> Session | None:
+    """The class or course session an event id names, if it exists in its timetable."""
+    parsed = parse_event_id(event_id_)
+    if parsed is None:
+        return None
+    schedule_id, start = parsed
+    schedule = store.get("schedules", schedule_id)
+    if schedule is None:
+        return None
+    service = store.get("services", schedule["serviceId"])
+    if service is None:
+        return None
+    for session in class_sessions(store, service, start, start + timedelta(seconds=1)):
+        if session.event_id == event_id_:
+            return session
+    return None
+
+
+def booked_participants(
+    store: Store,
+    *,
+    event_id: str | None = None,
+    schedule_id: str | None = None,
+    statuses: tuple[str, ...] = BLOCKING_STATUSES,
+    exclude_booking_ids: tuple[str, ...] = (),
+) -> int:
+    """Participants of blocking bookings for one class session, or for a whole course."""
+    column, value = ("event_id", event_id) if event_id else ("schedule_id", schedule_id)
+    marks = ",".join("?" * len(statuses))
+    params: tuple[Any, ...] = (value, *statuses)
+    where = f"{column} = ? AND status IN ({marks})"
+    if exclude_booking_ids:
+        where += f" AND id NOT IN ({','.join('?' * len(exclude_booking_ids))})"
+        params = (*params, *exclude_booking_ids)
+    total = store.scalar(
+        f"SELECT COALESCE(SUM(participants), 0) FROM bookings WHERE {where}", params
+    )
+    return int(total or 0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")

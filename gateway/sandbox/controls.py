@@ -1,0 +1,91 @@
+"""Sandbox controls under `/_sandbox/` (never under a Wix path): reset, clock, faults, requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from gateway.sandbox.openapi import openapi_document
+from gateway.sandbox.routing import WixRoute
+from gateway.sandbox.state import FaultRule, Sandbox
+from gateway.sandbox.wire import parse_utc
+
+
+def _bad(message: str) -> JSONResponse:
+    return JSONResponse({"message": message}, 400)
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    body = await request.json()
+    return body if isinstance(body, dict) else {}
+
+
+def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
+    async def reset(request: Request) -> Response:
+        sandbox.reset()
+        return JSONResponse({"reset": True, "clock": sandbox.clock.state()})
+
+    async def clock(request: Request) -> Response:
+        """GET reads the clock. POST `{now?, frozen?}` sets it, `{advanceMinutes}` moves it,
+        `{real: true}` returns to real time."""
+        if request.method == "POST":
+            body = await _json(request)
+            try:
+                if body.get("real"):
+                    sandbox.clock.reset()
+                elif "advanceMinutes" in body:
+                    sandbox.clock.advance(timedelta(minutes=float(body["advanceMinutes"])))
+                else:
+                    now = parse_utc(body["now"], "now") if body.get("now") else None
+                    sandbox.clock.set(now, bool(body.get("frozen", True)))
+            except Exception as error:  # a bad control request is the caller's mistake
+                return _bad(f"invalid clock request: {error}")
+        return JSONResponse(sandbox.clock.state())
+
+    async def faults(request: Request) -> Response:
+        """POST `{rules: [{path, method?, latencyMs?, status?, rate?, times?}]}` adds rules
+        (a single rule object is accepted too); DELETE clears them; GET lists them."""
+        if request.method == "DELETE":
+            sandbox.faults.clear()
+        elif request.method == "POST":
+            body = await _json(request)
+            raw_rules = body.get("rules", [body])
+            try:
+                for raw in raw_rules:
+                    sandbox.faults.append(
+                        FaultRule(
+                            path=str(raw.get("path", "*")),
+                            method=raw.get("method"),
+                            latency_ms=float(raw.get("latencyMs", 0)),
+                            status=int(raw["status"]) if raw.get("status") else None,
+                            rate=float(raw.get("rate", 1.0)),
+                            times=int(raw["times"]) if raw.get("times") is not None else None,
+                        )
+                    )
+            except (TypeError, ValueError, AttributeError) as error:
+                return _bad(f"invalid fault rule: {error}")
+        return JSONResponse({"rules": [rule.to_json() for rule in sandbox.faults]})
+
+    async def requests(request: Request) -> Response:
+        if request.method == "DELETE":
+            sandbox.requests.clear()
+        return JSONResponse(sandbox.request_log())
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_document(wix_routes))
+
+    return [
+        Route("/_sandbox/reset", reset, methods=["POST"]),
+        Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
+        Route("/_sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_sandbox/requests", requests, methods=["GET", "DELETE"]),
+        Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
+    ]
