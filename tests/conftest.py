@@ -42,3 +42,16 @@ async def wix_http(served_sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=served_sandbox_url, headers=AUTH, timeout=30) as c:
         (await c.post("/_sandbox/reset")).raise_for_status()
         yield c
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis on loopback (started for the session when `redis-server` is installed)."""
+    from tests.redis_server import redis_server
+
+    with redis_server() as url:
+        if url is None:
+            pytest.skip(
+                "no Redis: redis-server is not installed and none answers on 127.0.0.1:6379"
+            )
+        yield url

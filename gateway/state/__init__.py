@@ -1,0 +1,1 @@
+"""Shared state that must survive across requests (and, with Redis, across replicas)."""
