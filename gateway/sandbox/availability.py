@@ -5,6 +5,10 @@ busy time is the blocking bookings plus their buffer (`calendar.busy_intervals`)
 request needs is loaded once into a `StaffCalendar` (one bookings query for the whole range), so
 listing a month of slots runs no per-slot SQL. Create Booking uses `free_staff` and
 `policy_violations` from here, so what List Availability shows is exactly what can be booked.
+
+Candidate starts are laid every split interval (duration + buffer, Wix's `sameAsDuration`) from
+the start of each operating window, not from the end of each booking: the grid stays put when a
+booking lands, and a booked staff member simply drops out of the slots it overlaps (§10 step 3*).
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from gateway.sandbox.calendar import Interval, business_zone, busy_intervals, working_windows
 from gateway.sandbox.store import Store
@@ -40,6 +43,10 @@ def location_ids(service: dict[str, Any]) -> list[str]:
     return [loc["id"] for loc in service.get("locations", []) if loc.get("id")]
 
 
+def staff_of(service: dict[str, Any]) -> list[str]:
+    return list(service.get("staffMemberIds", []))
+
+
 def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     result = []
     for s1, e1 in a:
@@ -50,28 +57,39 @@ def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return sorted(result)
 
 
-@dataclass
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+class _Windows:
+    """Sorted, non-overlapping intervals; `contains` is a binary search."""
+
+    def __init__(self, intervals: list[Interval]) -> None:
+        self.intervals = sorted(intervals)
+        self._starts = [s for s, _ in self.intervals]
+
+    def contains(self, start: datetime, end: datetime) -> bool:
+        index = bisect_right(self._starts, start) - 1
+        return index >= 0 and self.intervals[index][1] >= end
+
+
 class _Busy:
-    """A resource's busy intervals, searchable in O(log n) by start with a running max of ends."""
+    """Possibly overlapping intervals sorted by start, with a running max of ends: O(log n)."""
 
-    starts: list[datetime]
-    max_ends: list[datetime]
-
-    @classmethod
-    def of(cls, intervals: list[Interval]) -> _Busy:
+    def __init__(self, intervals: list[Interval]) -> None:
         ordered = sorted(intervals)
-        max_ends: list[datetime] = []
+        self._starts = [s for s, _ in ordered]
+        self._max_ends: list[datetime] = []
         for _, end in ordered:
-            max_ends.append(max(end, max_ends[-1]) if max_ends else end)
-        return cls([s for s, _ in ordered], max_ends)
+            self._max_ends.append(max(end, self._max_ends[-1]) if self._max_ends else end)
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
-        count = bisect_left(self.starts, end)  # intervals starting before `end`
-        return count > 0 and self.max_ends[count - 1] > start
+        count = bisect_left(self._starts, end)  # intervals starting before `end`
+        return count > 0 and self._max_ends[count - 1] > start
 
 
 class StaffCalendar:
-    """Working windows and busy time of some staff over a UTC range, loaded in one go."""
+    """Working windows, business hours and busy time of some staff over a UTC range."""
 
     def __init__(
         self,
@@ -79,53 +97,48 @@ class StaffCalendar:
         staff_ids: list[str],
         start: datetime,
         end: datetime,
-        *,
-        business_hours: bool = False,
         exclude_booking_ids: tuple[str, ...] = (),
     ) -> None:
         self.staff_ids = list(dict.fromkeys(staff_ids))
-        self.zone: ZoneInfo = business_zone(store)
+        zone = business_zone(store)
         resources = store.get_many("resources", self.staff_ids)
         self.names = {rid: str(doc.get("name", "")) for rid, doc in resources.items()}
-        opening = store.setting("businessHours") if business_hours else None
-        first = start.astimezone(self.zone).date() - timedelta(days=1)
-        last = end.astimezone(self.zone).date() + timedelta(days=1)
-        self.windows: dict[str, list[Interval]] = {}
+        days = _days(start.astimezone(zone).date() - timedelta(days=1), end.astimezone(zone).date())
+        opening = store.setting("businessHours") or {}
+        self.business = _Windows([w for d in days for w in working_windows(opening, d, zone)])
+        self.windows = {}
         for rid in self.staff_ids:
             hours = resources.get(rid, {}).get("workingHours", {})
-            windows = []
-            for day in _days(first, last):
-                own = working_windows(hours, day, self.zone)
-                if opening is not None:
-                    own = _intersect(own, working_windows(opening, day, self.zone))
-                windows.extend(own)
-            self.windows[rid] = sorted(windows)
-        self._window_starts = {rid: [s for s, _ in w] for rid, w in self.windows.items()}
+            self.windows[rid] = _Windows([w for d in days for w in working_windows(hours, d, zone)])
         busy = busy_intervals(store, self.staff_ids, start, end, exclude_booking_ids)
-        self._busy = {rid: _Busy.of(intervals) for rid, intervals in busy.items()}
+        self._busy = {rid: _Busy(intervals) for rid, intervals in busy.items()}
 
-    def works(self, rid: str, start: datetime, end: datetime) -> bool:
-        """Whether `[start, end]` lies inside one of the staff member's working windows."""
-        windows = self.windows.get(rid, [])
-        index = bisect_right(self._window_starts.get(rid, []), start) - 1
-        return index >= 0 and windows[index][1] >= end
+    def operating(self, rid: str, business_hours: bool) -> list[Interval]:
+        """The staff member's working windows (∩ business hours when the service needs them)."""
+        own = self.windows[rid].intervals
+        return _intersect(own, self.business.intervals) if business_hours else own
 
-    def is_busy(self, rid: str, start: datetime, end: datetime) -> bool:
-        busy = self._busy.get(rid)
-        return busy is not None and busy.overlaps(start, end)
+    def works(self, rid: str, start: datetime, end: datetime, business_hours: bool) -> bool:
+        inside = self.windows[rid].contains(start, end)
+        return inside and (not business_hours or self.business.contains(start, end))
 
-    def free(self, staff_ids: list[str], start: datetime, end: datetime, buffer: int) -> list[str]:
+    def free(
+        self,
+        staff_ids: list[str],
+        start: datetime,
+        end: datetime,
+        buffer: int,
+        business_hours: bool = False,
+    ) -> list[str]:
         """Staff working during `[start, end]` and not busy for `[start, end + buffer]`."""
         busy_until = end + timedelta(minutes=buffer)
         return [
             rid
             for rid in staff_ids
-            if self.works(rid, start, end) and not self.is_busy(rid, start, busy_until)
+            if rid in self.windows
+            and self.works(rid, start, end, business_hours)
+            and not self._busy[rid].overlaps(start, busy_until)
         ]
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def free_staff(
@@ -140,17 +153,12 @@ def free_staff(
     [start, end + service buffer] — the same rule List Availability uses."""
     if location_id is not None and location_id not in location_ids(service):
         return []
-    staff = list(service.get("staffMemberIds", []))
     buffer = buffer_minutes(service)
+    staff = staff_of(service)
     calendar = StaffCalendar(
-        store,
-        staff,
-        start,
-        end + timedelta(minutes=buffer),
-        business_hours=needs_business_hours(service),
-        exclude_booking_ids=exclude_booking_ids,
+        store, staff, start, end + timedelta(minutes=buffer), exclude_booking_ids
     )
-    return calendar.free(staff, start, end, buffer)
+    return calendar.free(staff, start, end, buffer, needs_business_hours(service))
 
 
 def policy_violations(
@@ -178,3 +186,119 @@ def policy_violations(
     if too_early:
         result["earliestBookingDate"] = utc_iso(start - earliest)
     return result
+
+
+# -- candidate sessions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A candidate session of one service (UTC) and the staff free for it, in service order."""
+
+    service_id: str
+    start: datetime
+    end: datetime
+    staff: tuple[str, ...]
+
+
+def appointment_openings(
+    calendar: StaffCalendar, service: dict[str, Any], start: datetime, end: datetime
+) -> list[Opening]:
+    """Every candidate start in [start, end) with at least one free staff member (§10 steps 2-4).
+
+    `calendar` must cover [start, end + duration + buffer]."""
+    duration = timedelta(minutes=duration_minutes(service))
+    buffer = buffer_minutes(service)
+    step = duration + timedelta(minutes=buffer)
+    business_hours = needs_business_hours(service)
+    staff = [rid for rid in staff_of(service) if rid in calendar.windows]
+    starts: set[datetime] = set()
+    for rid in staff:
+        for window_start, window_end in calendar.operating(rid, business_hours):
+            moment = window_start
+            while moment + duration <= window_end and moment < end:
+                if moment >= start:
+                    starts.add(moment)
+                moment += step
+    openings = []
+    for moment in sorted(starts):
+        free = calendar.free(staff, moment, moment + duration, buffer, business_hours)
+        if free:
+            openings.append(Opening(service["id"], moment, moment + duration, tuple(free)))
+    return openings
+
+
+def service_openings(
+    store: Store, service: dict[str, Any], start: datetime, end: datetime
+) -> tuple[StaffCalendar, list[Opening]]:
+    """Load the calendar for one appointment service and list its openings in [start, end)."""
+    reach = timedelta(minutes=duration_minutes(service) + buffer_minutes(service))
+    calendar = StaffCalendar(store, staff_of(service), start, end + reach)
+    return calendar, appointment_openings(calendar, service, start, end)
+
+
+def chain_openings(
+    store: Store, services: list[dict[str, Any]], start: datetime, end: datetime
+) -> tuple[StaffCalendar, list[tuple[Opening, ...]]]:
+    """Back-to-back sessions of `services` in order, each leg starting when the previous ends;
+    chain starts are the first service's candidate starts in [start, end)."""
+    reach = timedelta(minutes=sum(duration_minutes(s) + buffer_minutes(s) for s in services))
+    staff = [rid for service in services for rid in staff_of(service)]
+    calendar = StaffCalendar(store, staff, start, end + reach)
+    chains = []
+    for first in appointment_openings(calendar, services[0], start, end):
+        chain = _chain_from(calendar, services, first.start)
+        if chain is not None:
+            chains.append(chain)
+    return calendar, chains
+
+
+def _chain_from(
+    calendar: StaffCalendar, services: list[dict[str, Any]], start: datetime
+) -> tuple[Opening, ...] | None:
+    legs: list[Opening] = []
+    occupied: list[Interval] = []
+    moment = start
+    for service in services:
+        end = moment + timedelta(minutes=duration_minutes(service))
+        buffer = buffer_minutes(service)
+        free = calendar.free(staff_of(service), moment, end, buffer, needs_business_hours(service))
+        if not free:
+            return None
+        legs.append(Opening(service["id"], moment, end, tuple(free)))
+        occupied.append((moment, end + timedelta(minutes=buffer)))
+        moment = end
+    usable = [
+        tuple(rid for rid in leg.staff if _assignable(legs, occupied, index, rid))
+        for index, leg in enumerate(legs)
+    ]
+    if not all(usable):
+        return None
+    return tuple(
+        Opening(leg.service_id, leg.start, leg.end, staff)
+        for leg, staff in zip(legs, usable, strict=True)
+    )
+
+
+def _assignable(legs: list[Opening], occupied: list[Interval], fixed: int, rid: str) -> bool:
+    """Whether staff can be picked per leg, with `rid` on leg `fixed`, so that nobody holds two
+    legs whose occupied time (session + buffer) overlaps."""
+    chosen: list[str] = []
+
+    def clash(i: int, j: int) -> bool:
+        (s1, e1), (s2, e2) = occupied[i], occupied[j]
+        return s1 < e2 and s2 < e1
+
+    def place(i: int) -> bool:
+        if i == len(legs):
+            return True
+        for candidate in (rid,) if i == fixed else legs[i].staff:
+            if any(chosen[j] == candidate and clash(j, i) for j in range(i)):
+                continue
+            chosen.append(candidate)
+            if place(i + 1):
+                return True
+            chosen.pop()
+        return False
+
+    return place(0)
