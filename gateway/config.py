@@ -1,0 +1,132 @@
+"""Settings, read once from environment variables (the README's "Configuration" table).
+
+Which upstream the gateway talks to follows from two variables: with neither `WIX_API_KEY` nor
+`WIX_BASE_URL` set it uses the embedded sandbox in process; with a key it calls Wix (or
+`WIX_BASE_URL` when that is set too, e.g. a standalone sandbox).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+WIX_PUBLIC_BASE_URL = "https://www.wixapis.com"
+# The embedded sandbox is reached through an in-process ASGI transport; the host is never resolved.
+EMBEDDED_SANDBOX_BASE_URL = "http://sandbox.embedded"
+# The sandbox only checks that an Authorization header is present; this fixed value stands in
+# for an API key so the embedded setup needs no secret.
+EMBEDDED_SANDBOX_API_KEY = "embedded-sandbox-dev-key"
+EMBEDDED_SANDBOX_SITE_ID = "embedded-sandbox-site"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable; defaults suit `make run` on a laptop."""
+
+    wix_api_key: str | None = None
+    wix_site_id: str | None = None
+    wix_base_url: str | None = None
+    sandbox_db: str = ":memory:"
+    # Upstream HTTP: per-attempt socket timeouts, and the deadline for a whole call with retries.
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    call_deadline: float = 15.0
+    max_attempts: int = 3
+    backoff_base: float = 0.1
+    backoff_max: float = 2.0
+    retry_after_cap: float = 5.0
+    max_connections: int = 64
+    max_keepalive_connections: int = 16
+    # Serving.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "info"
+    gc_freeze: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("connect_timeout", "read_timeout", "call_deadline", "backoff_max"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{ENV_NAMES[name]} must be greater than 0")
+        for name in ("max_attempts", "workers", "max_connections"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{ENV_NAMES[name]} must be at least 1")
+        if not 0 < self.port < 65536:
+            raise ValueError(f"{ENV_NAMES['port']} must be a TCP port")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from `environ` (default `os.environ`); empty variables count as unset."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            raw = environ.get(ENV_NAMES[field.name], "").strip()
+            if raw:
+                values[field.name] = _parse(ENV_NAMES[field.name], raw, field.default)
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def uses_embedded_sandbox(self) -> bool:
+        return self.wix_api_key is None and self.wix_base_url is None
+
+    @property
+    def base_url(self) -> str:
+        if self.wix_base_url:
+            return self.wix_base_url.rstrip("/")
+        return EMBEDDED_SANDBOX_BASE_URL if self.uses_embedded_sandbox else WIX_PUBLIC_BASE_URL
+
+    @property
+    def api_key(self) -> str | None:
+        """The key sent when a caller brings no Authorization of their own."""
+        return EMBEDDED_SANDBOX_API_KEY if self.uses_embedded_sandbox else self.wix_api_key
+
+    @property
+    def site_id(self) -> str | None:
+        return EMBEDDED_SANDBOX_SITE_ID if self.uses_embedded_sandbox else self.wix_site_id
+
+
+# Field -> environment variable: the single list the README's configuration table mirrors.
+ENV_NAMES: dict[str, str] = {
+    "wix_api_key": "WIX_API_KEY",
+    "wix_site_id": "WIX_SITE_ID",
+    "wix_base_url": "WIX_BASE_URL",
+    "sandbox_db": "SANDBOX_DB",
+    "connect_timeout": "WIX_CONNECT_TIMEOUT_SECONDS",
+    "read_timeout": "WIX_READ_TIMEOUT_SECONDS",
+    "call_deadline": "WIX_CALL_DEADLINE_SECONDS",
+    "max_attempts": "WIX_MAX_ATTEMPTS",
+    "backoff_base": "WIX_BACKOFF_BASE_SECONDS",
+    "backoff_max": "WIX_BACKOFF_MAX_SECONDS",
+    "retry_after_cap": "WIX_RETRY_AFTER_CAP_SECONDS",
+    "max_connections": "WIX_MAX_CONNECTIONS",
+    "max_keepalive_connections": "WIX_MAX_KEEPALIVE_CONNECTIONS",
+    "host": "GATEWAY_HOST",
+    "port": "GATEWAY_PORT",
+    "workers": "GATEWAY_WORKERS",
+    "log_level": "GATEWAY_LOG_LEVEL",
+    "gc_freeze": "GATEWAY_GC_FREEZE",
+}
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    """Convert by the type of the field's default (None defaults are strings)."""
+    if isinstance(default, bool):
+        lowered = raw.lower()
+        if lowered in _TRUE | _FALSE:
+            return lowered in _TRUE
+        raise ValueError(f"{name} must be one of {sorted(_TRUE | _FALSE)}")
+    try:
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    return raw

@@ -1,0 +1,42 @@
+"""Anonymous booking actions: a customer without an account acts through a token (bookings.md §7).
+
+The token is the credential and sits in the URL path, so it is passed as the `token` path
+parameter, which the client scrubs from error texts and never logs (`SECRET_PATH_PARAMS`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.upstream.client import WixApi
+
+ACTION_TOKEN = "/v1/anonymous-bookings/{bookingId}/token"
+ANONYMOUS_BOOKING = "/v1/anonymous-bookings/{token}"
+# Cancel/Reschedule Anonymously are known from third-party code only (bookings.md §7).
+ANONYMOUS_SERVICE = ANONYMOUS_BOOKING + "/service"
+ANONYMOUS_CANCEL = ANONYMOUS_BOOKING + "/cancel"
+ANONYMOUS_RESCHEDULE = ANONYMOUS_BOOKING + "/reschedule"
+
+
+class AnonymousActionsApi(WixApi):
+    __slots__ = ()
+
+    async def get_anonymous_action_token(self, booking_id: str) -> dict[str, Any]:
+        """Mint a token for a booking (the response field name is unconfirmed: likely `token`)."""
+        return await self._read("GET", ACTION_TOKEN, bookingId=booking_id)
+
+    async def get_booking_anonymously(self, token: str) -> dict[str, Any]:
+        return await self._read("GET", ANONYMOUS_BOOKING, token=token)
+
+    async def get_service_anonymously(self, token: str) -> dict[str, Any]:
+        return await self._read("GET", ANONYMOUS_SERVICE, token=token)
+
+    async def cancel_booking_anonymously(
+        self, token: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return await self._write("POST", ANONYMOUS_CANCEL, body=body or {}, token=token)
+
+    async def reschedule_booking_anonymously(
+        self, token: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write("POST", ANONYMOUS_RESCHEDULE, body=body, token=token)

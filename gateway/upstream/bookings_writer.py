@@ -1,0 +1,85 @@
+"""Bookings Writer V2 (bookings.md §3-4): create and change bookings; allowed actions.
+
+Paths are the ones bookings.md §3 lists first. Where Wix shows two families for one method,
+that choice is noted on the constant. Multi-service and anonymous methods live in their own
+modules and are mixed in, so callers see one `bookings_writer`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.upstream.anonymous import AnonymousActionsApi
+from gateway.upstream.multi_service import MultiServiceBookingsApi
+
+BOOKINGS = "/_api/bookings-service/v2/bookings"
+BOOKING = BOOKINGS + "/{bookingId}"
+BULK_CREATE = "/bookings/v2/bulk/bookings/create"
+# Reschedule and Update Number Of Participants are documented on older pages under
+# `/bookings/v2/bookings/...` (third-party code uses `/_api/bookings-service/v2/...`).
+RESCHEDULE = "/bookings/v2/bookings/{bookingId}/reschedule"
+UPDATE_PARTICIPANTS = "/bookings/v2/bookings/{bookingId}/update_number_of_participants"
+CONFIRM_OR_DECLINE = "/bookings/v2/confirmation/{bookingId}:confirmOrDecline"
+BULK_CONFIRM_OR_DECLINE = "/bookings/v2/bulk/bookings/confirmOrDecline"
+CONFIRM = BOOKING + "/confirm"
+DECLINE = BOOKING + "/decline"
+CANCEL = BOOKING + "/cancel"
+# Mark Booking As Pending's path is known from third-party code only (bookings.md §3 row 10).
+MARK_AS_PENDING = BOOKING + "/mark_booking_as_pending"
+UPDATE_EXTENDED_FIELDS = BOOKING + "/update_extended_fields"
+BULK_ALLOWED_ACTIONS = "/bookings/v2/bulk/bookings/calculate_allowed_actions"
+
+
+class BookingsWriterApi(MultiServiceBookingsApi, AnonymousActionsApi):
+    """Every method returns Wix's response body (`{"booking": ...}` for single-booking changes)."""
+
+    __slots__ = ()
+
+    async def bulk_calculate_allowed_actions(self, booking_ids: list[str]) -> list[dict[str, Any]]:
+        """The `results`: `[{itemMetadata: {id, ...}, item: {cancel, reschedule}}]`. A read."""
+        body = await self._read("POST", BULK_ALLOWED_ACTIONS, body={"bookingIds": booking_ids})
+        return body.get("results", [])
+
+    async def create_booking(self, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._write("POST", BOOKINGS, body=body)
+
+    async def bulk_create_booking(self, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._write("POST", BULK_CREATE, body=body)
+
+    async def reschedule_booking(self, booking_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._booking_action(RESCHEDULE, booking_id, body)
+
+    async def confirm_or_decline_booking(
+        self, booking_id: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return await self._booking_action(CONFIRM_OR_DECLINE, booking_id, body)
+
+    async def bulk_confirm_or_decline_booking(self, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._write("POST", BULK_CONFIRM_OR_DECLINE, body=body)
+
+    async def confirm_booking(self, booking_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._booking_action(CONFIRM, booking_id, body)
+
+    async def decline_booking(self, booking_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._booking_action(DECLINE, booking_id, body)
+
+    async def cancel_booking(self, booking_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._booking_action(CANCEL, booking_id, body)
+
+    async def update_number_of_participants(
+        self, booking_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._booking_action(UPDATE_PARTICIPANTS, booking_id, body)
+
+    async def mark_booking_as_pending(
+        self, booking_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._booking_action(MARK_AS_PENDING, booking_id, body)
+
+    async def update_extended_fields(self, booking_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._booking_action(UPDATE_EXTENDED_FIELDS, booking_id, body)
+
+    async def _booking_action(
+        self, path: str, booking_id: str, body: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        return await self._write("POST", path, body=body or {}, bookingId=booking_id)

@@ -1,0 +1,251 @@
+"""`WixClient`: the one HTTP wrapper around Wix REST — auth headers, retries, deadline, errors.
+
+Every upstream call of the gateway goes through `WixClient.request`, over one shared
+`httpx.AsyncClient` (pooled keep-alive). Reads are retried with exponential backoff and full
+jitter on 429/502/503/504 and connection failures, honouring `Retry-After`; writes are sent once.
+A whole call, retries included, ends by the configured deadline with `UPSTREAM_TIMEOUT`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import logging
+import random
+import time
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from gateway.config import Settings
+from gateway.upstream.errors import (
+    UpstreamError,
+    error_from_response,
+    invalid_body_error,
+    timeout_error,
+    unreachable_error,
+)
+
+__all__ = ["RETRY_STATUSES", "UpstreamError", "WixApi", "WixClient"]
+
+logger = logging.getLogger("gateway.upstream")
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Transport failures after which a read is sent again (the request may never have arrived).
+_RETRY_EXCEPTIONS = (httpx.NetworkError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+# Path parameters that are credentials (anonymous booking tokens travel in the URL path): they
+# are scrubbed from error texts, and logs only ever show path templates.
+SECRET_PATH_PARAMS = frozenset({"token"})
+
+
+class WixClient:
+    """Shared by all requests of the process; `Upstream` binds it to one caller."""
+
+    def __init__(
+        self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self._settings = settings
+        self._api_key = settings.api_key
+        self._key_headers = {"Authorization": settings.api_key} if settings.api_key else {}
+        if settings.api_key and settings.site_id:
+            self._key_headers["wix-site-id"] = settings.site_id
+        self._random = random.Random()
+        self._http = httpx.AsyncClient(
+            base_url=settings.base_url,
+            transport=transport,
+            http2=False,
+            timeout=httpx.Timeout(
+                settings.read_timeout,
+                connect=settings.connect_timeout,
+                pool=settings.call_deadline,
+            ),
+            limits=httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_keepalive_connections,
+            ),
+            headers={"Accept": "application/json"},
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        authorization: str | None = None,
+        retry: bool | None = None,
+        path_params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Call Wix and return the JSON body, or raise `UpstreamError`.
+
+        `path` may be a template (`/bookings/v2/services/{serviceId}`) filled from `path_params`;
+        logs show the template. `retry` defaults to True for GET only: POST reads pass True.
+        `authorization` is the caller's header; without it the configured API key is sent.
+        """
+        retry = method == "GET" if retry is None else retry
+        url = _expand(path, path_params) if path_params else path
+        headers = {"Authorization": authorization} if authorization else self._key_headers
+        attempts = self._settings.max_attempts if retry else 1
+        secrets = _secrets(authorization, self._api_key, path_params)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.call_deadline
+        try:
+            async with asyncio.timeout_at(deadline):
+                for attempt in range(1, attempts + 1):
+                    started = time.perf_counter()
+                    retry_after: float | None = None
+                    try:
+                        response = await self._http.request(
+                            method, url, json=json, params=params, headers=headers
+                        )
+                    except _RETRY_EXCEPTIONS as exc:
+                        error = unreachable_error(exc)
+                        _log(method, path, None, started, None, attempt)
+                    else:
+                        request_id = response.headers.get("x-wix-request-id")
+                        _log(method, path, response.status_code, started, request_id, attempt)
+                        if response.is_success:
+                            return _json_body(response, request_id)
+                        error = error_from_response(
+                            response.status_code, response.content, request_id, secrets
+                        )
+                        if response.status_code not in RETRY_STATUSES:
+                            raise error
+                        retry_after = _retry_after(response)
+                    if attempt == attempts:
+                        raise error
+                    delay = self._backoff(attempt, retry_after)
+                    if loop.time() + delay >= deadline:
+                        raise error  # waiting would only end in UPSTREAM_TIMEOUT
+                    logger.warning(
+                        "retrying %s %s in %.3f s after %s", method, path, delay, error.code
+                    )
+                    await asyncio.sleep(delay)
+        except (TimeoutError, httpx.TimeoutException):
+            logger.warning("%s %s: no answer within the deadline", method, path)
+            raise timeout_error(self._settings.call_deadline) from None
+        except httpx.TransportError as exc:
+            raise unreachable_error(exc) from None
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Full jitter over an exponential ceiling; a `Retry-After` (capped) wins."""
+        if retry_after is not None:
+            return min(retry_after, self._settings.retry_after_cap)
+        ceiling = min(self._settings.backoff_max, self._settings.backoff_base * 2 ** (attempt - 1))
+        return self._random.uniform(0, ceiling)
+
+
+class WixApi:
+    """Base of the per-API classes: one Wix API bound to one caller's Authorization."""
+
+    __slots__ = ("_authorization", "_client")
+
+    def __init__(self, client: WixClient, authorization: str | None = None) -> None:
+        self._client = client
+        self._authorization = authorization
+
+    async def _read(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        **path_params: str,
+    ) -> dict[str, Any]:
+        """A call that changes nothing upstream (GET, or a POST query): retried."""
+        return await self._client.request(
+            method,
+            path,
+            json=body,
+            params=params,
+            authorization=self._authorization,
+            retry=True,
+            path_params=path_params,
+        )
+
+    async def _write(
+        self, method: str, path: str, *, body: Mapping[str, Any] | None = None, **path_params: str
+    ) -> dict[str, Any]:
+        """A call that changes state upstream: sent exactly once."""
+        return await self._client.request(
+            method,
+            path,
+            json=body,
+            authorization=self._authorization,
+            retry=False,
+            path_params=path_params,
+        )
+
+
+def _expand(template: str, path_params: Mapping[str, str]) -> str:
+    return template.format_map({k: quote(str(v), safe="") for k, v in path_params.items()})
+
+
+def _secrets(
+    authorization: str | None, api_key: str | None, path_params: Mapping[str, str] | None
+) -> list[str]:
+    secrets = [s for s in (authorization, api_key) if s]
+    if path_params:
+        secrets += [v for k, v in path_params.items() if k in SECRET_PATH_PARAMS and v]
+    return secrets
+
+
+def _json_body(response: httpx.Response, request_id: str | None) -> dict[str, Any]:
+    content = response.content
+    if not content.strip():
+        return {}
+    try:
+        body = jsonlib.loads(content)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise invalid_body_error(response.status_code, request_id)
+    return body
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """`Retry-After` as seconds (delta-seconds or an HTTP date), if the upstream sent one."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _log(
+    method: str,
+    template: str,
+    status: int | None,
+    started: float,
+    request_id: str | None,
+    attempt: int,
+) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %s in %.1f ms (request id %s, attempt %d)",
+            method,
+            template,
+            status if status is not None else "no response",
+            (time.perf_counter() - started) * 1000,
+            request_id,
+            attempt,
+        )

@@ -1,0 +1,80 @@
+"""Multi-service bookings of Bookings Writer V2 (bookings.md §3 rows 12-22, §6).
+
+Request wrappers of these methods are partly unconfirmed (bookings.md §11), so bodies are passed
+through as the caller builds them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.upstream.client import WixApi
+
+MSB = "/_api/bookings-service/v2/multi_service_bookings"
+MSB_ONE = MSB + "/{multiServiceBookingId}"
+ADD_BOOKINGS = MSB + "/add_bookings_to_multi_service_booking"
+REMOVE_BOOKINGS = MSB + "/remove_bookings_from_multi_service_booking"
+BULK_MSB_ALLOWED_ACTIONS = (
+    "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions"
+)
+
+
+class MultiServiceBookingsApi(WixApi):
+    __slots__ = ()
+
+    async def get_multi_service_booking(self, msb_id: str) -> dict[str, Any]:
+        """The `multiServiceBooking`."""
+        body = await self._read("GET", MSB_ONE, multiServiceBookingId=msb_id)
+        return body["multiServiceBooking"]
+
+    async def get_multi_service_booking_availability(self, msb_id: str) -> dict[str, Any]:
+        return await self._read("POST", MSB_ONE + "/get_availability", multiServiceBookingId=msb_id)
+
+    async def bulk_get_multi_service_booking_allowed_actions(
+        self, msb_ids: list[str]
+    ) -> dict[str, Any]:
+        return await self._read(
+            "POST", BULK_MSB_ALLOWED_ACTIONS, body={"multiServiceBookingIds": msb_ids}
+        )
+
+    async def create_multi_service_booking(self, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._write("POST", MSB, body=body)
+
+    async def reschedule_multi_service_booking(
+        self, msb_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._msb_action(msb_id, "reschedule", body)
+
+    async def cancel_multi_service_booking(
+        self, msb_id: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return await self._msb_action(msb_id, "cancel", body)
+
+    async def confirm_multi_service_booking(
+        self, msb_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._msb_action(msb_id, "confirm", body)
+
+    async def decline_multi_service_booking(
+        self, msb_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._msb_action(msb_id, "decline", body)
+
+    async def mark_multi_service_booking_as_pending(
+        self, msb_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._msb_action(msb_id, "mark_as_pending", body)
+
+    async def add_bookings_to_multi_service_booking(self, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._write("POST", ADD_BOOKINGS, body=body)
+
+    async def remove_bookings_from_multi_service_booking(
+        self, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self._write("POST", REMOVE_BOOKINGS, body=body)
+
+    async def _msb_action(
+        self, msb_id: str, action: str, body: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        path = f"{MSB_ONE}/{action}"
+        return await self._write("POST", path, body=body or {}, multiServiceBookingId=msb_id)
