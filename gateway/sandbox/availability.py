@@ -14,6 +14,7 @@ booking lands, and a booked staff member simply drops out of the slots it overla
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -237,35 +238,50 @@ def service_openings(
     return calendar, appointment_openings(calendar, service, start, end)
 
 
+StaffPick = Callable[[tuple[str, ...]], tuple[str, ...]]
+
+
 def chain_openings(
-    store: Store, services: list[dict[str, Any]], start: datetime, end: datetime
+    store: Store,
+    services: list[dict[str, Any]],
+    start: datetime,
+    end: datetime,
+    picks: Sequence[StaffPick] | None = None,
 ) -> tuple[StaffCalendar, list[tuple[Opening, ...]]]:
     """Back-to-back sessions of `services` in order, each leg starting when the previous ends;
-    chain starts are the first service's candidate starts in [start, end)."""
+    chain starts are the first service's candidate starts in [start, end). `picks[i]` narrows
+    the staff leg `i` may use (a `resourceTypes` filter)."""
     reach = timedelta(minutes=sum(duration_minutes(s) + buffer_minutes(s) for s in services))
     staff = [rid for service in services for rid in staff_of(service)]
     calendar = StaffCalendar(store, staff, start, end + reach)
     chains = []
     for first in appointment_openings(calendar, services[0], start, end):
-        chain = _chain_from(calendar, services, first.start)
+        chain = _chain_from(calendar, services, first.start, picks)
         if chain is not None:
             chains.append(chain)
     return calendar, chains
 
 
 def _chain_from(
-    calendar: StaffCalendar, services: list[dict[str, Any]], start: datetime
+    calendar: StaffCalendar,
+    services: list[dict[str, Any]],
+    start: datetime,
+    picks: Sequence[StaffPick] | None,
 ) -> tuple[Opening, ...] | None:
     legs: list[Opening] = []
     occupied: list[Interval] = []
     moment = start
-    for service in services:
+    for index, service in enumerate(services):
         end = moment + timedelta(minutes=duration_minutes(service))
         buffer = buffer_minutes(service)
-        free = calendar.free(staff_of(service), moment, end, buffer, needs_business_hours(service))
+        free = tuple(
+            calendar.free(staff_of(service), moment, end, buffer, needs_business_hours(service))
+        )
+        if picks is not None:
+            free = picks[index](free)
         if not free:
             return None
-        legs.append(Opening(service["id"], moment, end, tuple(free)))
+        legs.append(Opening(service["id"], moment, end, free))
         occupied.append((moment, end + timedelta(minutes=buffer)))
         moment = end
     usable = [
