@@ -1,0 +1,138 @@
+"""`python -m gateway`: serve the gateway, serve the sandbox alone, or export the schema.
+
+python -m gateway [--host H] [--port P] [--workers N] [--log-level L]
+python -m gateway sandbox [--host H] [--port 8081] [--db FILE]
+python -m gateway export-schema [--out schema.graphql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from gateway.config import Settings
+
+SANDBOX_PORT = 8081
+SCHEMA_FILE = "schema.graphql"
+# Seconds uvicorn lets in-flight requests finish after SIGTERM/SIGINT.
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    if args.command == "sandbox":
+        serve_sandbox(args)
+    elif args.command == "export-schema":
+        export_schema(Path(args.out))
+    else:
+        serve_gateway(args)
+
+
+def serve_gateway(args: argparse.Namespace) -> None:
+    overrides = {
+        name: getattr(args, name)
+        for name in ("host", "port", "workers", "log_level")
+        if getattr(args, name) is not None
+    }
+    settings = Settings.from_env(**overrides)
+    print(f"GraphiQL: {_url(settings.host, settings.port)}/graphql", flush=True)
+    if settings.workers == 1:
+        from gateway.app import create_app
+
+        _run(create_app(settings), settings.host, settings.port, settings.log_level)
+        return
+    if settings.uses_embedded_sandbox and settings.sandbox_db == ":memory:":
+        print(
+            "warning: each worker gets its own in-memory sandbox; "
+            "set SANDBOX_DB to a file to share bookings between workers",
+            file=sys.stderr,
+        )
+    # Each worker process builds its own app (and reads the environment) through the factory.
+    _run(
+        "gateway.app:create_app",
+        settings.host,
+        settings.port,
+        settings.log_level,
+        factory=True,
+        workers=settings.workers,
+    )
+
+
+def serve_sandbox(args: argparse.Namespace) -> None:
+    from gateway.sandbox.app import build_sandbox_app
+
+    settings = Settings.from_env()
+    db = args.db or settings.sandbox_db
+    url = _url(args.host, args.port)
+    print(f"Wix sandbox: {url} (OpenAPI: {url}/_sandbox/openapi.json, db: {db})", flush=True)
+    _run(build_sandbox_app(db_path=db), args.host, args.port, settings.log_level)
+
+
+def export_schema(out: Path) -> None:
+    from gateway.graphql.schema import schema
+
+    out.write_text(f"{schema}\n", encoding="utf-8")
+    print(f"Wrote {out}")
+
+
+def _run(app: Any, host: str, port: int, log_level: str, **options: Any) -> None:
+    """uvicorn with uvloop and httptools (both come with uvicorn[standard])."""
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_level=log_level.lower(),
+        log_config=_log_config(log_level),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        **options,
+    )
+
+
+def _log_config(log_level: str) -> dict[str, Any]:
+    """uvicorn's logging, plus the `gateway` loggers (upstream retries, timeouts) on stderr."""
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["gateway"] = {
+        "handlers": ["default"],
+        "level": log_level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m gateway",
+        description="GraphQL gateway for Wix Bookings. Without a command: serve the gateway.",
+    )
+    parser.add_argument("--host", help="bind address (GATEWAY_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (GATEWAY_PORT, default 8000)")
+    parser.add_argument("--workers", type=int, help="worker processes (GATEWAY_WORKERS)")
+    parser.add_argument("--log-level", help="debug, info, warning... (GATEWAY_LOG_LEVEL)")
+    commands = parser.add_subparsers(dest="command")
+
+    sandbox = commands.add_parser("sandbox", help="serve the Wix sandbox alone, with demo data")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=SANDBOX_PORT)
+    sandbox.add_argument(
+        "--db", help="SQLite file that keeps bookings across restarts (SANDBOX_DB; default memory)"
+    )
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--out", default=SCHEMA_FILE, help=f"default {SCHEMA_FILE}")
+    return parser
+
+
+if __name__ == "__main__":
+    main()
