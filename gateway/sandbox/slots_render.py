@@ -95,25 +95,26 @@ def _span(start: datetime, end: datetime, zone: ZoneInfo) -> dict[str, str]:
     }
 
 
-def appointment_slot(
+def appointment_slots(
     service: dict[str, Any],
     opening: Opening,
-    location: dict[str, Any],
+    locations: list[dict[str, Any]],
     zone: ZoneInfo,
     violations: dict[str, Any],
     resources: list[dict[str, Any]],
-) -> dict[str, Any]:
+) -> list[dict[str, Any]]:
+    """One slot per location for an opening; `locations` are already rendered (`location_json`),
+    and everything but the location is shared, so a month of slots renders quickly."""
     status = status_fields(1, 1, 1, violations)
-    return {
-        "serviceId": service["id"],
-        **_span(opening.start, opening.end, zone),
-        "bookable": status.pop("bookable"),
-        "location": location_json(location),
+    head = {"serviceId": service["id"], **_span(opening.start, opening.end, zone)}
+    bookable = status.pop("bookable")
+    tail = {
         **status,
         "availableResources": resources,
         "nestedTimeSlots": [],
         "scheduleId": service["schedule"]["id"],
     }
+    return [{**head, "bookable": bookable, "location": loc, **tail} for loc in locations]
 
 
 def event_slot(

@@ -14,7 +14,7 @@ from gateway.sandbox.calendar import Session, booked_participants, class_session
 from gateway.sandbox.errors import WixError, invalid, not_found
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.slots_render import (
-    appointment_slot,
+    appointment_slots,
     event_slot,
     find_location,
     location_json,
@@ -84,6 +84,8 @@ def _appointment_items(
     policy = load_policy(sandbox, service)
     now = sandbox.clock.now()
     calendar, openings = service_openings(sandbox.store, service, *span)
+    rendered = [location_json(location) for location in locations]
+    keys = [_location_key(location) for location in locations]
     items: list[Item] = []
     for opening in openings:
         staff = resources.staff(opening.staff)
@@ -91,9 +93,9 @@ def _appointment_items(
             continue
         violations = policy_violations(service, policy, opening.start, now)
         shown = staff_resources(calendar.names, staff, cap) if resources.show_staff else []
-        for location in locations:
-            slot = appointment_slot(service, opening, location, tz, violations, shown)
-            items.append(((utc_iso(opening.start), _location_key(location)), slot))
+        slots = appointment_slots(service, opening, rendered, tz, violations, shown)
+        start = utc_iso(opening.start)
+        items.extend(((start, key), slot) for key, slot in zip(keys, slots, strict=True))
     return items
 
 
