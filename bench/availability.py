@@ -49,9 +49,11 @@ async def _measure() -> tuple[list[float], int, int]:
         "timeZone": seed.TIME_ZONE,
     }
     transport = httpx.ASGITransport(app=build_sandbox_app(sandbox))
-    headers = {"Authorization": "bench"}
+    client = httpx.AsyncClient(
+        transport=transport, base_url="http://sandbox", headers={"Authorization": "bench"}
+    )
     timings: list[float] = []
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox", headers=headers) as c:
+    async with client as c:
         for _ in range(WARMUP):
             await _list_all(c, body)
         for _ in range(ITERATIONS):
