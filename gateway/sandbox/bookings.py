@@ -17,10 +17,12 @@ import uuid
 from typing import Any
 
 from gateway.sandbox import booking_checks as checks
+from gateway.sandbox import booking_codes as codes
+from gateway.sandbox import booking_slots as slots
 from gateway.sandbox.api.services import load_policy, load_service
 from gateway.sandbox.availability import buffer_minutes
-from gateway.sandbox.booking_checks import Placement
 from gateway.sandbox.booking_forms import contact_and_submission
+from gateway.sandbox.booking_slots import Placement, booked_entity, resource_wire
 from gateway.sandbox.calendar import ACTIVE_STATUSES, BLOCKING_STATUSES
 from gateway.sandbox.errors import forbidden, invalid, not_found, precondition, revision_mismatch
 from gateway.sandbox.seed import BOOKINGS_APP_ID
@@ -37,7 +39,6 @@ CREATE_FLAGS = (
     "skipAddOnValidation",
     "allowAddOnChanges",
 )
-_TAGS = {"APPOINTMENT": "INDIVIDUAL", "CLASS": "GROUP", "COURSE": "COURSE"}
 
 
 # -- documents -------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def load_booking(sandbox: Sandbox, booking_id: str) -> dict[str, Any]:
     doc = sandbox.store.get("bookings", booking_id)
     if doc is None:
         raise not_found(
-            "BOOKING_NOT_FOUND", f"Booking {booking_id} not found", {"bookingId": booking_id}
+            codes.BOOKING_NOT_FOUND, f"Booking {booking_id} not found", {"bookingId": booking_id}
         )
     return doc
 
@@ -138,74 +139,14 @@ def hold_resource(sandbox: Sandbox, doc: dict[str, Any], resource_id: str | None
     """Put an appointment's staff member on its slot (wire `resource` + index)."""
     slot = doc["bookedEntity"].get("slot")
     if slot is not None and resource_id and doc["_sandbox"].get("kind") == "APPOINTMENT":
-        slot["resource"] = _resource_wire(sandbox, resource_id)
-
-
-# -- wire pieces -----------------------------------------------------------------------------
-
-
-def _resource_wire(sandbox: Sandbox, resource_id: str | None) -> dict[str, Any] | None:
-    if not resource_id:
-        return None
-    resource = sandbox.store.get("resources", resource_id) or {}
-    return compact(
-        {
-            "id": resource_id,
-            "name": resource.get("name"),
-            "email": resource.get("email"),
-            "scheduleId": resource.get("scheduleId"),
-        }
-    )
-
-
-def _location_wire(sandbox: Sandbox, location_id: str | None) -> dict[str, Any]:
-    location = sandbox.store.get("locations", location_id) if location_id else None
-    if location is None:
-        return {"locationType": "OWNER_BUSINESS"}
-    return {
-        "id": location["id"],
-        "name": location["name"],
-        "formattedAddress": location["address"]["formattedAddress"],
-        "locationType": "OWNER_BUSINESS",
-    }
-
-
-def _booked_entity(
-    sandbox: Sandbox, placement: Placement, resource_id: str | None
-) -> dict[str, Any]:
-    service = placement.service
-    timing = {"startDate": utc_iso(placement.start), "endDate": utc_iso(placement.end)}
-    location = _location_wire(sandbox, placement.location_id)
-    entity: dict[str, Any] = {"title": service["name"], "tags": [_TAGS[placement.kind]]}
-    if placement.kind == "COURSE":
-        entity["schedule"] = {
-            "scheduleId": placement.schedule_id,
-            "serviceId": service["id"],
-            "location": location,
-            "timezone": placement.timezone,
-            "firstSessionStart": timing["startDate"],
-            "lastSessionEnd": timing["endDate"],
-        }
-    else:
-        entity["slot"] = compact(
-            {
-                "serviceId": service["id"],
-                "scheduleId": placement.schedule_id,
-                "eventId": placement.event_id,
-                **timing,
-                "timezone": placement.timezone,
-                "resource": _resource_wire(sandbox, resource_id),
-                "location": location,
-            }
-        )
-    return entity
+        slot["resource"] = resource_wire(sandbox, resource_id)
 
 
 def _place(
     sandbox: Sandbox, doc: dict[str, Any], placement: Placement, resource: str | None
 ) -> None:
     """Set the booked entity, times and calendar index of a booking to `placement`."""
-    doc["bookedEntity"] = _booked_entity(sandbox, placement, resource)
+    doc["bookedEntity"] = booked_entity(sandbox, placement, resource)
     doc["startDate"], doc["endDate"] = utc_iso(placement.start), utc_iso(placement.end)
     doc["_sandbox"].update(
         kind=placement.kind,
@@ -214,7 +155,7 @@ def _place(
     )
 
 
-def _echo_flags(doc: dict[str, Any], flow: dict[str, Any], names: tuple[str, ...]) -> None:
+def echo_flags(doc: dict[str, Any], flow: dict[str, Any], names: tuple[str, ...]) -> None:
     """Remember the flow-control flags a booking was created/changed with (Wix echoes them)."""
     given = {name: bool(flow[name]) for name in names if flow.get(name) is not None}
     if given:
@@ -240,12 +181,12 @@ def build_booking(
         raise invalid("booking", "is required", "REQUIRED_FIELD")
     if booking.get("multiServiceBookingInfo"):
         raise precondition(
-            "CAN_NOT_CREATE_BOOKING_WITH_MULTI_SERVICE_BOOKING_INFO",
+            codes.CAN_NOT_CREATE_WITH_MSB_INFO,
             "Use Create Multi Service Booking",
         )
     flow = flow if isinstance(flow, dict) else {}
     now = sandbox.clock.now()
-    placement = checks.resolve_entity(sandbox, booking.get("bookedEntity"))
+    placement = slots.resolve_entity(sandbox, booking.get("bookedEntity"))
     service = placement.service
     participants = checks.participants_of(booking, "booking")
     assert participants is not None
@@ -268,7 +209,7 @@ def build_booking(
     resource = placement.resource_id
     if skip and placement.kind == "APPOINTMENT" and not resource:
         raise precondition(
-            checks.CAN_NOT_SKIP_AVAILABILITY,
+            codes.CAN_NOT_SKIP_AVAILABILITY,
             "Availability validation can only be skipped for a chosen resource",
         )
     if not skip:
@@ -303,7 +244,7 @@ def build_booking(
         },
     }
     _place(sandbox, doc, placement, resource)
-    _echo_flags(doc, flow, CREATE_FLAGS)
+    echo_flags(doc, flow, CREATE_FLAGS)
     set_status(doc, "CONFIRMED" if confirmed else "CREATED")
     return _reindexed(compact(doc))
 
@@ -325,18 +266,18 @@ def reschedule_booking(
     skipBusinessConfirmation (a PENDING booking becomes CONFIRMED). No revision change."""
     current = placement_of(sandbox, doc)
     if current.kind == "COURSE":
-        raise precondition(checks.COURSE_NOT_RESCHEDULABLE, "Course bookings can't be rescheduled")
-    _require_status(doc, ACTIVE_STATUSES, "rescheduled")
+        raise precondition(codes.COURSE_NOT_RESCHEDULABLE, "Course bookings can't be rescheduled")
+    require_status(doc, ACTIVE_STATUSES, "rescheduled")
     flow = flow if isinstance(flow, dict) else {}
     policy = load_policy(sandbox, current.service)
     ignore_policy = bool(flow.get("ignoreReschedulePolicy"))
-    if not ignore_policy and not _window_open(sandbox, policy, "reschedule", doc):
+    if not ignore_policy and not checks.window_open(sandbox, policy, "reschedule", doc):
         raise forbidden(
-            checks.RESCHEDULE_POLICY_VIOLATION,
+            codes.RESCHEDULE_POLICY_VIOLATION,
             "The booking can no longer be rescheduled",
-            _window_data(policy, "reschedule"),
+            checks.window_data(policy, "reschedule"),
         )
-    target = checks.resolve_slot(sandbox, slot, current.service, "slot")
+    target = slots.resolve_slot(sandbox, slot, current.service, "slot")
     count = participants or participant_count(doc)
     checks.check_participants(sandbox, current.service, count)
     skip = bool(flow.get("skipAvailabilityValidation"))
@@ -367,7 +308,7 @@ def reschedule_booking(
         set_status(doc, "CONFIRMED")
     else:
         set_status(doc, doc["status"])  # a CONFIRMED appointment gets its new calendar event
-    _echo_flags(doc, flow, ("ignoreReschedulePolicy", *CREATE_FLAGS))
+    echo_flags(doc, flow, ("ignoreReschedulePolicy", *CREATE_FLAGS))
     return doc
 
 
@@ -377,22 +318,22 @@ def cancel_booking(sandbox: Sandbox, doc: dict[str, Any], flow: dict[str, Any]) 
     change."""
     if doc["status"] in ("CANCELED", "DECLINED"):
         raise precondition(
-            checks.BOOKING_ALREADY_CANCELED,
+            codes.BOOKING_ALREADY_CANCELED,
             f"Booking is already {doc['status']}",
             {"currentBookingStatus": doc["status"]},
         )
     flow = flow if isinstance(flow, dict) else {}
     policy = load_policy(sandbox, load_service(sandbox, doc["_sandbox"]["service_id"]))
-    if not flow.get("ignoreCancellationPolicy") and not _window_open(
+    if not flow.get("ignoreCancellationPolicy") and not checks.window_open(
         sandbox, policy, "cancellation", doc
     ):
         raise forbidden(
-            checks.CANCELLATION_POLICY_VIOLATION,
+            codes.CANCELLATION_POLICY_VIOLATION,
             "The booking can no longer be canceled under the cancellation policy",
-            _window_data(policy, "cancellation"),
+            checks.window_data(policy, "cancellation"),
         )
     set_status(doc, "CANCELED")
-    _echo_flags(doc, flow, ("ignoreCancellationPolicy", "withRefund", "waiveCancellationFee"))
+    echo_flags(doc, flow, ("ignoreCancellationPolicy", "withRefund", "waiveCancellationFee"))
     return doc
 
 
@@ -403,54 +344,19 @@ def allowed_actions(
     active = doc["status"] in ACTIVE_STATUSES
     service = load_service(sandbox, doc["_sandbox"]["service_id"])
     policy = load_policy(sandbox, service)
-    cancel = active and _window_open(sandbox, policy, "cancellation", doc, anonymous)
+    cancel = active and checks.window_open(sandbox, policy, "cancellation", doc, anonymous)
     reschedule = (
         active
         and service["type"] != "COURSE"
-        and _window_open(sandbox, policy, "reschedule", doc, anonymous)
+        and checks.window_open(sandbox, policy, "reschedule", doc, anonymous)
     )
     return {"cancel": cancel, "reschedule": reschedule}
 
 
-def _require_status(doc: dict[str, Any], allowed: tuple[str, ...], action: str) -> None:
+def require_status(doc: dict[str, Any], allowed: tuple[str, ...], action: str) -> None:
     if doc["status"] not in allowed:
         raise precondition(
-            checks.INVALID_BOOKING_STATUS,
+            codes.INVALID_BOOKING_STATUS,
             f"A {doc['status']} booking can't be {action}",
             {"currentBookingStatus": doc["status"]},
         )
-
-
-_WINDOWS = {
-    "cancellation": (
-        "cancellationPolicy",
-        "limitLatestCancellation",
-        "latestCancellationInMinutes",
-    ),
-    "reschedule": ("reschedulePolicy", "limitLatestReschedule", "latestRescheduleInMinutes"),
-}
-
-
-def _window_open(
-    sandbox: Sandbox,
-    policy: dict[str, Any],
-    kind: str,
-    doc: dict[str, Any],
-    anonymous: bool = False,
-) -> bool:
-    """Enabled, and (no latest limit or start - now >= the limit); anonymous also needs
-    `allowAnonymous != false`."""
-    name, limited, minutes = _WINDOWS[kind]
-    rules = policy.get(name) or {}
-    if not rules.get("enabled") or (anonymous and rules.get("allowAnonymous") is False):
-        return False
-    if not rules.get(limited):
-        return True
-    ahead = parse_utc(doc["startDate"], "startDate") - sandbox.clock.now()
-    return ahead.total_seconds() >= int(rules.get(minutes, 0)) * 60
-
-
-def _window_data(policy: dict[str, Any], kind: str) -> dict[str, Any]:
-    name, _, minutes = _WINDOWS[kind]
-    rules = policy.get(name) or {}
-    return {"policyEnabled": bool(rules.get("enabled")), minutes: rules.get(minutes)}

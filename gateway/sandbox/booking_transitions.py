@@ -1,0 +1,163 @@
+"""The booking status machine: confirm, decline, confirm-or-decline, mark as pending, participants.
+
+Each function validates and applies one change to a loaded booking and raises WixError without
+touching it when the change isn't allowed; the caller checks the revision, `touch`es and saves
+inside one transaction (bookings.md §4.4-§4.10, §9).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.sandbox import booking_checks as checks
+from gateway.sandbox import booking_codes as codes
+from gateway.sandbox.bookings import (
+    echo_flags,
+    hold_resource,
+    participant_count,
+    placement_of,
+    require_status,
+    set_status,
+)
+from gateway.sandbox.calendar import ACTIVE_STATUSES, BLOCKING_STATUSES
+from gateway.sandbox.errors import WixError, precondition
+from gateway.sandbox.state import Sandbox
+
+# Confirm and Decline (and their MSB versions) accept only these (bookings.md §4.6, §4.7).
+CONFIRMABLE_STATUSES = ("PENDING", "CREATED", "WAITING_LIST")
+# Confirm-or-Decline declines a conflicting booking with one of these (bookings.md §4.4 step 2).
+UNPAID_STATUSES = ("UNDEFINED", "NOT_PAID", "REFUNDED", "EXEMPT")
+
+
+def _exclude(doc: dict[str, Any]) -> tuple[str, ...]:
+    return (str(doc["id"]),)
+
+
+def conflict(sandbox: Sandbox, doc: dict[str, Any]) -> bool:
+    """Whether the booking would double-book, counting the other blocking bookings."""
+    placement = placement_of(sandbox, doc)
+    return checks.has_conflict(sandbox, placement, participant_count(doc), _exclude(doc))
+
+
+def _hold_any_resource(sandbox: Sandbox, doc: dict[str, Any]) -> None:
+    """An appointment entering the calendar without a staff member gets one (free if any)."""
+    placement = placement_of(sandbox, doc)
+    hold_resource(sandbox, doc, checks.any_resource(sandbox, placement, _exclude(doc)))
+
+
+def _set_payment(doc: dict[str, Any], payment_status: Any) -> None:
+    value = checks.check_payment_status(payment_status)
+    if value:
+        doc["paymentStatus"] = value
+
+
+def confirm(
+    sandbox: Sandbox,
+    doc: dict[str, Any],
+    *,
+    payment_status: Any = None,
+    double_booked: bool = False,
+    check_availability: bool = False,
+) -> dict[str, Any]:
+    """CONFIRMED without an availability check; `doubleBooked` only with
+    `checkAvailabilityValidation` (then forced by the input or set by a real conflict)."""
+    require_status(doc, CONFIRMABLE_STATUSES, "confirmed")
+    _set_payment(doc, payment_status)
+    if check_availability and (double_booked or conflict(sandbox, doc)):
+        doc["doubleBooked"] = True
+    _hold_any_resource(sandbox, doc)
+    set_status(doc, "CONFIRMED")
+    return doc
+
+
+def decline(sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None) -> dict[str, Any]:
+    require_status(doc, CONFIRMABLE_STATUSES, "declined")
+    _set_payment(doc, payment_status)
+    set_status(doc, "DECLINED")
+    return doc
+
+
+def confirm_or_decline(
+    sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
+) -> dict[str, Any]:
+    """bookings.md §4.4: DECLINED for an unpaid conflict; else PENDING (manual approval, unless
+    created with skipBusinessConfirmation) or CONFIRMED, `doubleBooked` for a paid conflict.
+    A booking created with skipAvailabilityValidation (or this call's flag, the documented
+    force-confirm) never conflicts."""
+    current = doc["status"]
+    if current in ("CONFIRMED", "DECLINED"):
+        raise _already_set(current)
+    require_status(doc, CONFIRMABLE_STATUSES, "confirmed or declined")
+    _set_payment(doc, payment_status)
+    index = doc["_sandbox"]
+    flow = flow if isinstance(flow, dict) else {}
+    skip = index.get("skip_availability_validation") or flow.get("skipAvailabilityValidation")
+    clash = not skip and conflict(sandbox, doc)
+    service = placement_of(sandbox, doc).service
+    manual = (service.get("onlineBooking") or {}).get("requireManualApproval")
+    if clash and doc["paymentStatus"] in UNPAID_STATUSES:
+        decision = "DECLINED"
+    elif manual and not index.get("skip_business_confirmation"):
+        decision = "PENDING"
+    else:
+        decision = "CONFIRMED"
+    if decision == current:
+        raise _already_set(current)
+    if decision != "DECLINED":
+        if clash:
+            doc["doubleBooked"] = True
+        _hold_any_resource(sandbox, doc)
+    if flow.get("skipAvailabilityValidation"):
+        echo_flags(doc, flow, ("skipAvailabilityValidation",))
+    set_status(doc, decision)
+    return doc
+
+
+def _already_set(status: str) -> WixError:
+    return precondition(
+        codes.BOOKING_STATUS_ALREADY_SET,
+        f"Booking.status is already set to {status}",
+        {"currentBookingStatus": status},
+    )
+
+
+def mark_as_pending(
+    sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
+) -> dict[str, Any]:
+    """CREATED -> PENDING for a manual-approval service (or with
+    skipPendingApprovalServiceValidation); holds a staff member; with checkAvailabilityValidation
+    a conflict still ends PENDING but sets `doubleBooked` (bookings.md §4.10)."""
+    require_status(doc, ("CREATED",), "marked as pending")
+    flow = flow if isinstance(flow, dict) else {}
+    service = placement_of(sandbox, doc).service
+    manual = (service.get("onlineBooking") or {}).get("requireManualApproval")
+    if not manual and not flow.get("skipPendingApprovalServiceValidation"):
+        raise precondition(
+            codes.MANUAL_APPROVAL_NOT_REQUIRED,
+            "The service doesn't require manual approval",
+            {"serviceId": service["id"]},
+        )
+    _set_payment(doc, payment_status)
+    if flow.get("checkAvailabilityValidation") and conflict(sandbox, doc):
+        doc["doubleBooked"] = True
+    _hold_any_resource(sandbox, doc)
+    set_status(doc, "PENDING")
+    return doc
+
+
+def update_participants(sandbox: Sandbox, doc: dict[str, Any], count: int) -> dict[str, Any]:
+    """Class and course bookings only; a booking holding places must still fit (bookings.md
+    §4.9)."""
+    placement = placement_of(sandbox, doc)
+    if placement.kind == "APPOINTMENT":
+        raise precondition(
+            codes.APPOINTMENT_PARTICIPANTS_FIXED,
+            "The number of participants of an appointment can't be updated",
+        )
+    require_status(doc, ACTIVE_STATUSES, "updated")
+    checks.check_participants(sandbox, placement.service, count)
+    blocking = doc["status"] in BLOCKING_STATUSES
+    checks.check_availability(sandbox, placement, count, blocking=blocking, exclude=_exclude(doc))
+    doc["totalParticipants"] = count
+    doc.pop("participantsChoices", None)
+    return doc
