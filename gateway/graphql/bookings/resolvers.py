@@ -1,0 +1,82 @@
+"""Booking queries over Bookings Reader V2 (Query / Count Extended Bookings)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import strawberry
+from strawberry.types.nodes import Selection
+
+from gateway.graphql.bookings.filters import BookingFilter, BookingSort
+from gateway.graphql.bookings.types import Booking, MultiServiceBooking
+from gateway.graphql.context import Info
+from gateway.graphql.errors import check_first
+from gateway.graphql.pagination import Connection, Page, cursor_paged
+
+DEFAULT_FIRST = 50  # Query Extended Bookings' default page
+MAX_FIRST = 100  # and its maximum
+
+
+def _selects(selections: Iterable[Selection], name: str) -> bool:
+    """Whether `name` is selected anywhere below these selections (fragments included)."""
+    return any(getattr(s, "name", None) == name or _selects(s.selections, name) for s in selections)
+
+
+async def bookings(
+    info: Info,
+    filter: BookingFilter | None = None,
+    sort: BookingSort = BookingSort.START_ASC,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Booking]:
+    """Bookings matching `filter`. When `allowedActions` is selected, Wix adds them to this
+    page (`withBookingAllowedActions`) and they prime the allowed-actions loader."""
+    limit = check_first(first, default=DEFAULT_FIRST, maximum=MAX_FIRST)
+    with_actions = _selects(info.selected_fields, "allowedActions")
+    loaders = info.context.loaders
+
+    async def fetch(cursor: str | None) -> Page[Booking]:
+        query: dict[str, object]
+        if cursor is None:
+            query = {"sort": sort.to_wql(), "cursorPaging": {"limit": limit}}
+            if filter:
+                query["filter"] = filter.to_wql()
+        else:  # the cursor restores filter and sort
+            query = {"cursorPaging": {"cursor": cursor, "limit": limit}}
+        body = await info.context.upstream.bookings_reader.query_extended_bookings(
+            query, with_allowed_actions=with_actions
+        )
+        metadata = body.get("pagingMetadata") or {}
+        next_cursor = (metadata.get("cursors") or {}).get("next")
+        return Page(
+            nodes=[loaders.booking(item) for item in body.get("extendedBookings") or []],
+            next_page=next_cursor if metadata.get("hasNext") and next_cursor else None,
+            total=metadata.get("total"),
+        )
+
+    return await cursor_paged(after, fetch)
+
+
+async def booking(info: Info, id: strawberry.ID) -> Booking | None:
+    """One booking (Wix has no Get: a batched Query Extended Bookings by `id`)."""
+    return await info.context.loaders.bookings.load(id)
+
+
+async def bookings_count(info: Info, filter: BookingFilter | None = None) -> int:
+    """How many bookings match `filter` (Count Extended Bookings)."""
+    wql = filter.to_wql() if filter else None
+    return await info.context.upstream.bookings_reader.count_extended_bookings(wql)
+
+
+async def multi_service_booking(info: Info, id: strawberry.ID) -> MultiServiceBooking | None:
+    return await info.context.loaders.multi_service_bookings.load(id)
+
+
+@strawberry.type
+class BookingQueries:
+    bookings: Connection[Booking] = strawberry.field(resolver=bookings)
+    booking: Booking | None = strawberry.field(resolver=booking)
+    bookings_count: int = strawberry.field(resolver=bookings_count)
+    multi_service_booking: MultiServiceBooking | None = strawberry.field(
+        resolver=multi_service_booking
+    )

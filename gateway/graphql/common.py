@@ -1,0 +1,68 @@
+"""Small types and JSON helpers shared by more than one domain package."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+
+EnumT = TypeVar("EnumT", bound=Enum)
+
+Json = dict[str, Any]
+
+
+def enum_or(enum: type[EnumT], value: Any, fallback: EnumT) -> EnumT:
+    """`enum[value]`, or `fallback` for a value Wix added after this schema was written."""
+    try:
+        return enum[value]
+    except KeyError:
+        return fallback
+
+
+def enum_or_none(enum: type[EnumT], value: Any) -> EnumT | None:
+    if value is None:
+        return None
+    try:
+        return enum[value]
+    except KeyError:
+        return None
+
+
+@strawberry.enum(description="Which availability and booking flow a service uses.")
+class ServiceType(Enum):
+    APPOINTMENT = "APPOINTMENT"
+    CLASS = "CLASS"
+    COURSE = "COURSE"
+    UNKNOWN = "UNKNOWN"
+
+
+@strawberry.enum(description="Where a service or slot takes place (Services V2, Time Slots V2).")
+class LocationType(Enum):
+    BUSINESS = "BUSINESS"
+    CUSTOM = "CUSTOM"
+    CUSTOMER = "CUSTOMER"
+    UNKNOWN = "UNKNOWN"
+
+
+@strawberry.type(description="A place a service or slot happens.")
+class Location:
+    id: strawberry.ID | None
+    name: str | None
+    formatted_address: str | None
+    type: LocationType
+
+    @classmethod
+    def from_wix(cls, loc: Json) -> Location:
+        """Accepts a Time Slots location (`locationType`, flat) or a service location
+        (`type`, `business {id name address}`, `calculatedAddress`)."""
+        business = loc.get("business") or {}
+        address = loc.get("calculatedAddress") or business.get("address") or {}
+        return cls(
+            id=loc.get("id") or business.get("id"),
+            name=loc.get("name") or business.get("name"),
+            formatted_address=loc.get("formattedAddress") or address.get("formattedAddress"),
+            type=enum_or(
+                LocationType, loc.get("locationType") or loc.get("type"), LocationType.UNKNOWN
+            ),
+        )

@@ -1,0 +1,23 @@
+"""The per-request GraphQL context: the caller's upstream binding and this request's loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import strawberry
+
+if TYPE_CHECKING:
+    from gateway.config import Settings
+    from gateway.graphql.loaders import Loaders
+    from gateway.upstream import Upstream
+
+
+@dataclass(slots=True)
+class Context:
+    upstream: Upstream
+    loaders: Loaders
+    settings: Settings | None = None
+
+
+Info = strawberry.Info[Context, None]

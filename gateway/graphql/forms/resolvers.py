@@ -1,0 +1,18 @@
+"""`form(id)`: one Get Form per distinct form in a request, through the forms loader."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.graphql.context import Info
+from gateway.graphql.forms.types import Form
+
+
+async def form(info: Info, id: strawberry.ID) -> Form | None:
+    """A booking form with its fields; null when Wix has no form with this id."""
+    return await info.context.loaders.forms.load(id)
+
+
+@strawberry.type
+class FormQueries:
+    form: Form | None = strawberry.field(resolver=form)

@@ -1,0 +1,134 @@
+"""Custom scalars: `DateTime` (UTC instant), `LocalDateTime` (wall time, no offset), `TimeZone`.
+
+Python values are `datetime`s (aware UTC / naive) and `str`; the `scalar_map` at the bottom is
+given to the schema. Bad input raises `InvalidInput`, whose `extensions` graphql-core copies onto
+the validation error, so clients get `extensions.code = BAD_USER_INPUT`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any, NewType
+from zoneinfo import ZoneInfo, available_timezones
+
+import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+from gateway.graphql.errors import BAD_USER_INPUT
+
+DateTime = NewType("DateTime", datetime)
+LocalDateTime = NewType("LocalDateTime", datetime)
+TimeZone = NewType("TimeZone", str)
+
+_LOCAL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
+
+
+class InvalidInput(ValueError):
+    """A scalar value a client sent that cannot be used; carries GraphQL `extensions`."""
+
+    extensions = {"code": BAD_USER_INPUT}
+
+
+# --- conversions used by the domain mappers ----------------------------------------------------
+
+
+def parse_instant(value: str) -> DateTime:
+    """A Wix timestamp (`...Z` or with an offset) as an aware UTC datetime."""
+    return DateTime(datetime.fromisoformat(value).astimezone(UTC))
+
+
+def parse_local(value: str) -> LocalDateTime:
+    """A Wix local date-time (`YYYY-MM-DDThh:mm:ss[.SSS]`, no offset)."""
+    return LocalDateTime(datetime.fromisoformat(value))
+
+
+def format_instant(value: datetime) -> str:
+    """How Wix writes instants (and so do we): UTC, millisecond precision, `Z`."""
+    value = value.astimezone(UTC)
+    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+
+
+def format_local(value: datetime) -> str:
+    return f"{value:%Y-%m-%dT%H:%M:%S}"
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_to_utc(local: datetime, time_zone: str) -> DateTime:
+    """Wall time in `time_zone` -> UTC. A wall time in a spring-forward gap moves forward one
+    hour (as Wix documents for slots); an ambiguous one takes its first occurrence."""
+    tz = zone(time_zone)
+    aware = local.replace(tzinfo=tz)
+    utc = aware.astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != local:
+        utc = (local + timedelta(hours=1)).replace(tzinfo=tz).astimezone(UTC)
+    return DateTime(utc)
+
+
+def now_local(time_zone: str) -> LocalDateTime:
+    """The current wall time in `time_zone`, to the second."""
+    now = datetime.now(UTC).astimezone(zone(time_zone)).replace(tzinfo=None, microsecond=0)
+    return LocalDateTime(now)
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+# --- the scalar definitions --------------------------------------------------------------------
+
+
+def _parse_datetime(value: Any) -> DateTime:
+    if not isinstance(value, str):
+        raise InvalidInput("DateTime must be an ISO-8601 string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not an ISO-8601 date-time") from None
+    if parsed.tzinfo is None:
+        raise InvalidInput(f"{value!r} has no offset; DateTime is an instant (use Z for UTC)")
+    return DateTime(parsed.astimezone(UTC))
+
+
+def _parse_local_datetime(value: Any) -> LocalDateTime:
+    if not isinstance(value, str) or not _LOCAL_RE.match(value):
+        raise InvalidInput(f"{value!r} is not a local date-time like 2025-01-10T09:00:00")
+    try:
+        return LocalDateTime(datetime.fromisoformat(value))
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a valid local date-time") from None
+
+
+def _parse_time_zone(value: Any) -> TimeZone:
+    if not isinstance(value, str) or value not in _known_zones():
+        raise InvalidInput(f"{value!r} is not an IANA time zone name")
+    return TimeZone(value)
+
+
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    DateTime: strawberry.scalar(
+        name="DateTime",
+        description="A UTC instant in ISO-8601, e.g. `2025-01-10T15:00:00.000Z`.",
+        serialize=format_instant,
+        parse_value=_parse_datetime,
+    ),
+    LocalDateTime: strawberry.scalar(
+        name="LocalDateTime",
+        description="A wall-clock date-time without offset, e.g. `2025-01-10T10:00:00`; "
+        "read in the time zone given next to it.",
+        serialize=format_local,
+        parse_value=_parse_local_datetime,
+    ),
+    TimeZone: strawberry.scalar(
+        name="TimeZone",
+        description="An IANA time zone name, e.g. `Europe/London`.",
+        serialize=str,
+        parse_value=_parse_time_zone,
+    ),
+}

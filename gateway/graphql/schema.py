@@ -1,0 +1,59 @@
+"""The gateway's GraphQL schema: the domain query types merged into one `Query`."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from gateway.graphql.bookings.resolvers import BookingQueries
+from gateway.graphql.forms.resolvers import FormQueries
+from gateway.graphql.scalars import SCALAR_MAP
+from gateway.graphql.services.resolvers import ServiceQueries
+from gateway.graphql.time_slots.resolvers import TimeSlotQueries
+from gateway.upstream import UpstreamError
+
+logger = logging.getLogger("gateway.graphql")
+
+CACHED_DOCUMENTS = 256  # distinct query texts kept parsed and validated
+
+
+@strawberry.type
+class Query(ServiceQueries, TimeSlotQueries, FormQueries, BookingQueries):
+    pass
+
+
+class GatewaySchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Errors clients caused or Wix reported are expected: one log line, no traceback.
+        Anything else is a bug and is logged with its traceback."""
+        unexpected = []
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, (UpstreamError, GraphQLError)):
+                logger.info("graphql error: %s %s", error.message, error.extensions or "")
+            else:
+                unexpected.append(error)
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def _parser_cache() -> ParserCache:
+    return ParserCache(maxsize=CACHED_DOCUMENTS)
+
+
+def _validation_cache() -> ValidationCache:
+    return ValidationCache(maxsize=CACHED_DOCUMENTS)
+
+
+schema = GatewaySchema(
+    query=Query,
+    config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    extensions=[_parser_cache, _validation_cache],
+)
