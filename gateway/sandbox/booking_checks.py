@@ -35,16 +35,17 @@ def participants_of(body: dict[str, Any], prefix: str, *, required: bool = True)
     """`totalParticipants` XOR `participantsChoices`; seeded services have no variants, so any
     choice is not among them (428 codes.INVALID_SERVICE_CHOICES)."""
     total, choices = body.get("totalParticipants"), body.get("participantsChoices")
+    field = f"{prefix}.totalParticipants" if prefix else "totalParticipants"
     if total is not None and choices is not None:
-        raise invalid(prefix, "must have exactly one of totalParticipants or participantsChoices")
+        raise invalid(field, "and participantsChoices are mutually exclusive")
     if choices is not None:
         raise precondition(codes.INVALID_SERVICE_CHOICES, "The service has no such variants")
     if total is None:
         if required:
-            raise invalid(f"{prefix}.totalParticipants", "is required", "REQUIRED_FIELD")
+            raise invalid(field, "is required", "REQUIRED_FIELD")
         return None
     if isinstance(total, bool) or not isinstance(total, int) or total < 1:
-        raise invalid(f"{prefix}.totalParticipants", "must be an integer of at least 1", "MIN")
+        raise invalid(field, "must be an integer of at least 1", "MIN")
     return total
 
 

@@ -1,5 +1,304 @@
-"""Placeholder until this API lands."""
+"""Bookings Writer V2 (bookings.md §3, §4): create, bulk create, reschedule, the confirmation
+methods, cancel, participants, mark as pending and allowed actions.
 
-from gateway.sandbox.routing import WixRoute
+Every handler does its reads and writes inside one `sandbox.store.transaction()`, so concurrent
+creates and confirmations of one slot are decided one after the other.
+"""
 
-ROUTES: list[WixRoute] = []
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gateway.sandbox import booking_transitions as transitions
+from gateway.sandbox.booking_checks import participants_of
+from gateway.sandbox.bookings import (
+    allowed_actions,
+    build_booking,
+    cancel_booking,
+    check_revision,
+    load_booking,
+    public_booking,
+    reschedule_booking,
+    save_booking,
+    touch,
+)
+from gateway.sandbox.errors import WixError, invalid
+from gateway.sandbox.routing import Call, route
+from gateway.sandbox.state import Sandbox
+
+API = "Bookings Writer V2"
+DOCS = (
+    "https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2"
+)
+MAX_BULK_CREATE = 8
+MAX_BULK_CONFIRM_OR_DECLINE = 300
+MAX_BULK_ALLOWED_ACTIONS = 100  # not documented; our choice
+
+Doc = dict[str, Any]
+
+
+def _paths(suffix: str, *, documented: str = "service") -> tuple[str, ...]:
+    """Both path families Wix docs show for one method (bookings.md §1), documented one first."""
+    service, short = f"/_api/bookings-service/v2{suffix}", f"/bookings/v2{suffix}"
+    return (service, short) if documented == "service" else (short, service)
+
+
+def _object(body: Doc, name: str) -> Doc:
+    value = body.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid(name, "must be an object")
+    return value
+
+
+def _booking(body: Doc, field: str = "booking") -> Doc:
+    """The required `booking` object of a create (the whole call fails without it)."""
+    booking = body.get("booking")
+    if not isinstance(booking, dict):
+        raise invalid(field, "is required", "REQUIRED_FIELD")
+    return booking
+
+
+def _mutate(
+    sandbox: Sandbox, call: Call, change: Callable[[Doc], object], *, revision: bool = True
+) -> Doc:
+    """Load, check the revision (a stale one changes nothing), change, revision + 1, save."""
+    with sandbox.store.transaction():
+        doc = load_booking(sandbox, call.params["bookingId"])
+        if revision or call.body.get("revision") is not None:
+            check_revision(doc, call.body.get("revision"))
+        change(doc)
+        touch(sandbox, doc)
+        save_booking(sandbox, doc)
+    return {"booking": public_booking(doc)}
+
+
+def _item_result(
+    index: int, booking_id: str | None, item: Doc | None, error: WixError | None
+) -> Doc:
+    metadata: Doc = {"id": booking_id, "originalIndex": index, "success": error is None}
+    if error is not None:
+        metadata["error"] = {"code": error.code, "description": error.message, "data": error.data}
+    return {"itemMetadata": metadata, "item": item}
+
+
+def _bulk_response(results: list[Doc], full: bool) -> Doc:
+    """Wix bulk shape: per-item `itemMetadata` (+ `item` only with returnFullEntity)."""
+    if not full:
+        for result in results:
+            if result["itemMetadata"]["success"]:
+                result.pop("item")
+    for result in results:
+        if result.get("item") is None:
+            result.pop("item", None)
+    successes = sum(1 for r in results if r["itemMetadata"]["success"])
+    return {
+        "results": results,
+        "bulkActionMetadata": {
+            "totalSuccesses": successes,
+            "totalFailures": len(results) - successes,
+            "undetailedFailures": 0,
+        },
+    }
+
+
+def _bulk_items(body: Doc, name: str, maximum: int) -> list[Any]:
+    items = body.get(name)
+    if not isinstance(items, list) or not items:
+        raise invalid(name, "is required", "REQUIRED_FIELD")
+    if len(items) > maximum:
+        raise invalid(name, f"must contain at most {maximum} items", "MAX_SIZE")
+    return items
+
+
+@route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking")
+def create_booking(sandbox: Sandbox, call: Call) -> Doc:
+    body = call.body
+    with sandbox.store.transaction():
+        doc = build_booking(
+            sandbox,
+            _booking(body),
+            body.get("formSubmission"),
+            _object(body, "flowControlSettings"),
+        )
+        save_booking(sandbox, doc)
+    return {"booking": public_booking(doc)}
+
+
+@route("POST", _paths("/bulk/bookings/create", documented="short"), "Bulk Create Booking", API,
+       f"{DOCS}/bulk-create-booking")  # fmt: skip
+def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
+    """A malformed item (400) fails the whole call; an unavailable one fails alone (§4.2)."""
+    infos = _bulk_items(call.body, "createBookingsInfo", MAX_BULK_CREATE)
+    results = []
+    with sandbox.store.transaction():
+        for index, info in enumerate(infos):
+            if not isinstance(info, dict):
+                raise invalid(f"createBookingsInfo[{index}]", "must be an object")
+            try:
+                doc = build_booking(
+                    sandbox,
+                    _booking(info, f"createBookingsInfo[{index}].booking"),
+                    info.get("formSubmission"),
+                    _object(info, "flowControlSettings"),
+                )
+            except WixError as error:
+                if error.status == 400:
+                    raise
+                results.append(_item_result(index, None, None, error))
+                continue
+            save_booking(sandbox, doc)
+            results.append(_item_result(index, doc["id"], public_booking(doc), None))
+    return _bulk_response(results, bool(call.body.get("returnFullEntity")))
+
+
+@route("POST", _paths("/bookings/{bookingId}/reschedule", documented="short"),
+       "Reschedule Booking", API, f"{DOCS}/reschedule-booking")  # fmt: skip
+def reschedule(sandbox: Sandbox, call: Call) -> Doc:
+    body = call.body
+    slot = body.get("slot")
+    if not isinstance(slot, dict) or not slot:
+        raise invalid("slot", "is required", "REQUIRED_FIELD")
+    participants = participants_of(body, "", required=False)
+    flow = _object(body, "flowControlSettings")
+    return _mutate(
+        sandbox,
+        call,
+        lambda doc: reschedule_booking(sandbox, doc, slot, flow, participants=participants),
+    )
+
+
+@route("POST", _paths("/bookings/{bookingId}/confirm"), "Confirm Booking", API,
+       f"{DOCS}/confirm-booking")  # fmt: skip
+def confirm(sandbox: Sandbox, call: Call) -> Doc:
+    body = call.body
+    flow = _object(body, "flowControlSettings")
+    return _mutate(
+        sandbox,
+        call,
+        lambda doc: transitions.confirm(
+            sandbox,
+            doc,
+            payment_status=body.get("paymentStatus"),
+            double_booked=bool(body.get("doubleBooked")),
+            check_availability=bool(flow.get("checkAvailabilityValidation")),
+        ),
+    )
+
+
+@route("POST", _paths("/bookings/{bookingId}/decline"), "Decline Booking", API,
+       f"{DOCS}/decline-booking")  # fmt: skip
+def decline(sandbox: Sandbox, call: Call) -> Doc:
+    payment = call.body.get("paymentStatus")
+    return _mutate(
+        sandbox, call, lambda doc: transitions.decline(sandbox, doc, payment_status=payment)
+    )
+
+
+@route("POST", _paths("/confirmation/{bookingId}:confirmOrDecline", documented="short"),
+       "Confirm Or Decline Booking", API, f"{DOCS}/confirm-or-decline-booking")  # fmt: skip
+def confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
+    """No revision needed (the 2023 schema has none); a given one is still checked."""
+    body = call.body
+    flow = _object(body, "flowControlSettings")
+    return _mutate(
+        sandbox,
+        call,
+        lambda doc: transitions.confirm_or_decline(
+            sandbox, doc, payment_status=body.get("paymentStatus"), flow=flow
+        ),
+        revision=False,
+    )
+
+
+@route("POST", _paths("/bulk/bookings/confirmOrDecline", documented="short"),
+       "Bulk Confirm Or Decline Booking", API,
+       f"{DOCS}/bulk-confirm-or-decline-booking")  # fmt: skip
+def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
+    details = _bulk_items(call.body, "details", MAX_BULK_CONFIRM_OR_DECLINE)
+    results = []
+    with sandbox.store.transaction():
+        for index, detail in enumerate(details):
+            detail = detail if isinstance(detail, dict) else {}
+            booking_id = str(detail.get("bookingId") or "")
+            try:
+                if not booking_id:
+                    raise invalid(f"details[{index}].bookingId", "is required", "REQUIRED_FIELD")
+                doc = load_booking(sandbox, booking_id)
+                transitions.confirm_or_decline(
+                    sandbox, doc, payment_status=detail.get("paymentStatus")
+                )
+            except WixError as error:
+                results.append(_item_result(index, booking_id or None, None, error))
+                continue
+            touch(sandbox, doc)
+            save_booking(sandbox, doc)
+            results.append(_item_result(index, booking_id, public_booking(doc), None))
+    return _bulk_response(results, bool(call.body.get("returnFullEntity")))
+
+
+@route("POST", _paths("/bookings/{bookingId}/cancel"), "Cancel Booking", API,
+       f"{DOCS}/cancel-booking")  # fmt: skip
+def cancel(sandbox: Sandbox, call: Call) -> Doc:
+    flow = _object(call.body, "flowControlSettings")
+    return _mutate(sandbox, call, lambda doc: cancel_booking(sandbox, doc, flow))
+
+
+@route("POST", _paths("/bookings/{bookingId}/update_number_of_participants", documented="short"),
+       "Update Number Of Participants", API,
+       f"{DOCS}/update-number-of-participants")  # fmt: skip
+def update_number_of_participants(sandbox: Sandbox, call: Call) -> Doc:
+    count = participants_of(call.body, "", required=True)
+    assert count is not None
+    return _mutate(sandbox, call, lambda doc: transitions.update_participants(sandbox, doc, count))
+
+
+@route("POST", _paths("/bookings/{bookingId}/mark_booking_as_pending"),
+       "Mark Booking As Pending", API, f"{DOCS}/mark-booking-as-pending")  # fmt: skip
+def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
+    body = call.body
+    flow = _object(body, "flowControlSettings")
+    return _mutate(
+        sandbox,
+        call,
+        lambda doc: transitions.mark_as_pending(
+            sandbox, doc, payment_status=body.get("paymentStatus"), flow=flow
+        ),
+    )
+
+
+@route("POST", _paths("/bulk/bookings/calculate_allowed_actions", documented="short"),
+       "Bulk Calculate Allowed Actions", API,
+       f"{DOCS}/bulk-calculate-allowed-actions")  # fmt: skip
+def bulk_calculate_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
+    booking_ids = _bulk_items(call.body, "bookingIds", MAX_BULK_ALLOWED_ACTIONS)
+    results = []
+    with sandbox.store.transaction():
+        for index, booking_id in enumerate(booking_ids):
+            try:
+                doc = load_booking(sandbox, str(booking_id))
+            except WixError as error:
+                missing = WixError(404, "NOT_FOUND", error.message, error.data)
+                results.append(_item_result(index, str(booking_id), None, missing))
+                continue
+            results.append(
+                _item_result(index, str(booking_id), allowed_actions(sandbox, doc), None)
+            )
+    return _bulk_response(results, True)
+
+
+ROUTES = [
+    create_booking,
+    bulk_create_booking,
+    reschedule,
+    confirm_or_decline,
+    bulk_confirm_or_decline,
+    confirm,
+    decline,
+    cancel,
+    update_number_of_participants,
+    mark_booking_as_pending,
+    bulk_calculate_allowed_actions,
+]
