@@ -13,8 +13,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY gateway ./gateway
+# `data/` is the one writable place, for a file-backed sandbox (SANDBOX_DB=data/sandbox.sqlite3).
 RUN pip install . \
-    && useradd --create-home --uid 10001 gateway
+    && useradd --create-home --uid 10001 gateway \
+    && mkdir data && chown gateway data
 
 USER gateway
 EXPOSE 8000
