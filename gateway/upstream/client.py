@@ -14,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +40,26 @@ _RETRY_EXCEPTIONS = (httpx.NetworkError, httpx.ConnectTimeout, httpx.RemoteProto
 # Path parameters that are credentials (anonymous booking tokens travel in the URL path): they
 # are scrubbed from error texts, and logs only ever show path templates.
 SECRET_PATH_PARAMS = frozenset({"token"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    method: str
+    template: str  # what logs show: anonymous tokens travel in the path
+    url: str
+    json: Mapping[str, Any] | None
+    params: Mapping[str, Any] | None
+    headers: Mapping[str, str]
+    secrets: list[str]
+
+
+class _Retryable(Exception):
+    """An attempt failed in a way a retry may fix (429/502/503/504, connection failure)."""
+
+    def __init__(self, error: UpstreamError, retry_after: float | None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.retry_after = retry_after
 
 
 class WixClient:
@@ -94,50 +115,64 @@ class WixClient:
         `authorization` is the caller's header; without it the configured API key is sent.
         """
         retry = method == "GET" if retry is None else retry
-        url = _expand(path, path_params) if path_params else path
-        headers = {"Authorization": authorization} if authorization else self._key_headers
+        call = _Call(
+            method,
+            path,
+            _expand(path, path_params) if path_params else path,
+            json,
+            params,
+            {"Authorization": authorization} if authorization else self._key_headers,
+            _secrets(authorization, self._api_key, path_params),
+        )
         attempts = self._settings.max_attempts if retry else 1
-        secrets = _secrets(authorization, self._api_key, path_params)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._settings.call_deadline
         try:
             async with asyncio.timeout_at(deadline):
                 for attempt in range(1, attempts + 1):
-                    started = time.perf_counter()
-                    retry_after: float | None = None
                     try:
-                        response = await self._http.request(
-                            method, url, json=json, params=params, headers=headers
+                        return await self._attempt(call, attempt)
+                    except _Retryable as retryable:
+                        if attempt == attempts:
+                            raise retryable.error from None
+                        delay = self._backoff(attempt, retryable.retry_after)
+                        if loop.time() + delay >= deadline:
+                            raise retryable.error from None  # waiting would only time out
+                        logger.warning(
+                            "retrying %s %s in %.3f s after %s",
+                            method,
+                            path,
+                            delay,
+                            retryable.error.code,
                         )
-                    except _RETRY_EXCEPTIONS as exc:
-                        error = unreachable_error(exc)
-                        _log(method, path, None, started, None, attempt)
-                    else:
-                        request_id = response.headers.get("x-wix-request-id")
-                        _log(method, path, response.status_code, started, request_id, attempt)
-                        if response.is_success:
-                            return _json_body(response, request_id)
-                        error = error_from_response(
-                            response.status_code, response.content, request_id, secrets
-                        )
-                        if response.status_code not in RETRY_STATUSES:
-                            raise error
-                        retry_after = _retry_after(response)
-                    if attempt == attempts:
-                        raise error
-                    delay = self._backoff(attempt, retry_after)
-                    if loop.time() + delay >= deadline:
-                        raise error  # waiting would only end in UPSTREAM_TIMEOUT
-                    logger.warning(
-                        "retrying %s %s in %.3f s after %s", method, path, delay, error.code
-                    )
-                    await asyncio.sleep(delay)
+                        await asyncio.sleep(delay)
         except (TimeoutError, httpx.TimeoutException):
             logger.warning("%s %s: no answer within the deadline", method, path)
             raise timeout_error(self._settings.call_deadline) from None
         except httpx.TransportError as exc:
             raise unreachable_error(exc) from None
-        raise AssertionError("unreachable: the loop returns or raises")
+        raise AssertionError("unreachable: every attempt returns or raises")
+
+    async def _attempt(self, call: _Call, attempt: int) -> dict[str, Any]:
+        """Send once: the body, or `UpstreamError`, or `_Retryable` when a retry may help."""
+        started = time.perf_counter()
+        try:
+            response = await self._http.request(
+                call.method, call.url, json=call.json, params=call.params, headers=call.headers
+            )
+        except _RETRY_EXCEPTIONS as exc:
+            _log(call, None, started, None, attempt)
+            raise _Retryable(unreachable_error(exc), None) from None
+        request_id = response.headers.get("x-wix-request-id")
+        _log(call, response.status_code, started, request_id, attempt)
+        if response.is_success:
+            return _json_body(response, request_id)
+        error = error_from_response(
+            response.status_code, response.content, request_id, call.secrets
+        )
+        if response.status_code in RETRY_STATUSES:
+            raise _Retryable(error, _retry_after(response))
+        raise error
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         """Full jitter over an exponential ceiling; a `Retry-After` (capped) wins."""
@@ -232,18 +267,13 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _log(
-    method: str,
-    template: str,
-    status: int | None,
-    started: float,
-    request_id: str | None,
-    attempt: int,
+    call: _Call, status: int | None, started: float, request_id: str | None, attempt: int
 ) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
             "%s %s -> %s in %.1f ms (request id %s, attempt %d)",
-            method,
-            template,
+            call.method,
+            call.template,
             status if status is not None else "no response",
             (time.perf_counter() - started) * 1000,
             request_id,
