@@ -12,7 +12,7 @@ from strawberry.types import ExecutionContext
 
 from gateway.graphql.bookings.resolvers import BookingQueries
 from gateway.graphql.forms.resolvers import FormQueries
-from gateway.graphql.scalars import SCALAR_MAP
+from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
 from gateway.graphql.services.resolvers import ServiceQueries
 from gateway.graphql.time_slots.resolvers import TimeSlotQueries
 from gateway.upstream import UpstreamError
@@ -20,6 +20,8 @@ from gateway.upstream import UpstreamError
 logger = logging.getLogger("gateway.graphql")
 
 CACHED_DOCUMENTS = 256  # distinct query texts kept parsed and validated
+# Errors of bad input or of Wix, reported to the client with a code; not bugs of the gateway.
+EXPECTED_ERRORS = (UpstreamError, GraphQLError, InvalidInput)
 
 
 @strawberry.type
@@ -36,7 +38,7 @@ class GatewaySchema(strawberry.Schema):
         unexpected = []
         for error in errors:
             original = error.original_error
-            if original is None or isinstance(original, (UpstreamError, GraphQLError)):
+            if original is None or isinstance(original, EXPECTED_ERRORS):
                 logger.info("graphql error: %s %s", error.message, error.extensions or "")
             else:
                 unexpected.append(error)

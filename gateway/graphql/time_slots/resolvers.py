@@ -206,7 +206,7 @@ async def multi_service_time_slots(
         raise bad_user_input("`services` needs at least two service ids", "services")
 
     async def first_page() -> Json:
-        location = location_id or await _first_business_location(info, services[0])
+        location = location_id or await _first_business_location(info, services)
         body: Json = {
             "services": [
                 {"serviceId": sid, "includeResourceTypeIds": [STAFF_RESOURCE_TYPE_ID]}
@@ -223,9 +223,10 @@ async def multi_service_time_slots(
     return await _list(info, first, after, first_page, list_page, "cursorPagingMetadata")
 
 
-async def _first_business_location(info: Info, service_id: str) -> str:
-    service = await info.context.loaders.services.load(service_id)
-    for location in service.locations if service else []:
+async def _first_business_location(info: Info, service_ids: list[strawberry.ID]) -> str:
+    """Loads every service of the chain (one batch, reused by `nestedSlots.service`)."""
+    first, *_ = await info.context.loaders.services.load_many(service_ids)
+    for location in first.locations if first else []:
         if location.id and location.type == LocationType.BUSINESS:
             return str(location.id)
     raise bad_user_input("Give `locationId`: the first service has no business location")
