@@ -18,8 +18,10 @@ from gateway.__main__ import main
 from gateway.graphql.schema import schema
 from gateway.sandbox import seed
 from tests.conftest import AUTH
+from tests.sandbox.booking_helpers import CREATE, FORM, QUERY, course
 from tests.servers import free_port
 
+COURSE_BOOKING = {"booking": course(), "formSubmission": FORM}
 # Variables that would point a child process at something other than the embedded defaults.
 _CONFIG_PREFIXES = ("WIX_", "GATEWAY_", "SANDBOX_")
 
@@ -70,13 +72,20 @@ def test_export_schema_writes_the_sdl(tmp_path: Path) -> None:
 
 
 def test_sandbox_subcommand_serves_the_demo_business(tmp_path: Path) -> None:
-    db = tmp_path / "sandbox.sqlite3"
+    db = str(tmp_path / "sandbox.sqlite3")
     service_path = f"/bookings/v2/services/{seed.SERVICE_MASSAGE}"
-    with running("sandbox", "--db", str(db), ready_path=service_path, headers=AUTH) as server:
+    with running("sandbox", "--db", db, ready_path=service_path, headers=AUTH) as server:
         service = httpx.get(server.url + service_path, headers=AUTH).json()["service"]
         assert service["name"] == "Deep Tissue Massage"
         assert httpx.get(server.url + "/_sandbox/openapi.json").json()["paths"]
-    assert db.exists()
+        created = httpx.post(server.url + CREATE, json=COURSE_BOOKING, headers=AUTH)
+        booking_id = created.json()["booking"]["id"]
+    assert f"Wix sandbox: {server.url}" in server.output
+
+    with running("sandbox", "--db", db, ready_path=service_path, headers=AUTH) as server:
+        query = {"query": {"filter": {"id": booking_id}}}
+        found = httpx.post(server.url + QUERY, json=query, headers=AUTH).json()
+    assert [b["booking"]["id"] for b in found["extendedBookings"]] == [booking_id]
 
 
 def test_gateway_serves_graphql_on_the_embedded_sandbox() -> None:
