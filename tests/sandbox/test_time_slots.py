@@ -120,13 +120,15 @@ async def test_confirmed_and_pending_bookings_take_the_staff_member(
     assert at(await slots(wix, seed.SERVICE_CONSULTATION), "09:00") == []
 
 
-async def test_an_existing_bookings_buffer_blocks_the_next_slot(
-    wix: httpx.AsyncClient, sandbox: Sandbox
-) -> None:
+async def test_buffers_keep_sessions_apart(wix: httpx.AsyncClient, sandbox: Sandbox) -> None:
     # A haircut 09:10-09:40 plus its 10 min buffer keeps Dan busy until 09:50.
     book(sandbox, seed.SERVICE_HAIRCUT, "09:10", seed.STAFF_DAN)
     starts = [s["localStartDate"][11:16] for s in await slots(wix, seed.SERVICE_HAIRCUT)]
     assert starts[:2] == ["10:20", "11:00"]
+    # A new 11:00-11:30 haircut needs Dan until 11:40, so a booking at 11:35 rules it out.
+    book(sandbox, seed.SERVICE_HAIRCUT, "11:35", seed.STAFF_DAN)
+    starts = [s["localStartDate"][11:16] for s in await slots(wix, seed.SERVICE_HAIRCUT)]
+    assert starts[:2] == ["10:20", "12:20"]
 
 
 async def test_created_and_canceled_bookings_do_not_block(
