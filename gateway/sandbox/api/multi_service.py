@@ -1,5 +1,335 @@
-"""Placeholder until this API lands."""
+"""Bookings Writer V2, multi-service bookings (bookings.md §6; paths §3 rows 12-22).
 
-from gateway.sandbox.routing import WixRoute
+Every handler does all its reads and writes inside one `sandbox.store.transaction()`, and every
+method is all-or-nothing: the first failure raises, the transaction rolls back, and no half-made
+or half-changed package is ever visible.
 
-ROUTES: list[WixRoute] = []
+Request shapes are unconfirmed in the contract; our choices (one line each):
+- Create: `{"multiServiceBooking": {"bookings": [{"booking": <Booking>}]}}`, or the SDK's
+  `{"bookings": [<Booking>]}`; `booking` objects are returned only with `returnFullEntity`.
+- Reschedule: `rescheduleBookingsInfo: [{bookingId, slot, revision}]` (a subset of the bookings).
+- Confirm / Decline / Mark as pending: `confirmBookingsInfo` / `declineBookingsInfo` /
+  `markAsPendingBookingsInfo: [{bookingId, revision, paymentStatus?}]`, listing every booking.
+- Add / Remove: `{multiServiceBookingId, bookings: [{bookingId, revision}]}`; Remove with an
+  empty list removes every booking; after removing, the response lists the bookings the package
+  kept, or the lone survivor when the package was deleted.
+- Bulk allowed actions: `{multiServiceBookingIds}` (at most 50); a package may be canceled
+  (rescheduled) when it has an active booking and every active booking may be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gateway.sandbox import booking_transitions as transitions
+from gateway.sandbox import multi_service as msb
+from gateway.sandbox.api.bookings_writer import _bulk_response, _item_result, _object
+from gateway.sandbox.api.forms import load_form
+from gateway.sandbox.booking_forms import check_answers
+from gateway.sandbox.bookings import (
+    allowed_actions,
+    build_booking,
+    cancel_booking,
+    check_revision,
+    load_booking,
+    reschedule_booking,
+    save_booking,
+    touch,
+)
+from gateway.sandbox.errors import WixError, invalid
+from gateway.sandbox.routing import Call, route
+from gateway.sandbox.state import Sandbox
+
+API = "Bookings Writer V2"
+DOCS = (
+    "https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2"
+)
+BASE = "/_api/bookings-service/v2/multi_service_bookings"
+MAX_ALLOWED_ACTIONS_IDS = 50
+
+Doc = dict[str, Any]
+
+
+def _list(body: Doc, name: str, *, allow_empty: bool = False) -> list[Doc]:
+    """A required list of objects in the request body (400 otherwise)."""
+    items = body.get(name)
+    if items is None and allow_empty:
+        return []
+    if not isinstance(items, list) or (not items and not allow_empty):
+        raise invalid(name, "is required", "REQUIRED_FIELD")
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise invalid(f"{name}[{index}]", "must be an object")
+    return items
+
+
+def _unique_ids(items: list[Doc], name: str) -> None:
+    ids = [item.get("bookingId") for item in items]
+    for index, booking_id in enumerate(ids):
+        if not booking_id:
+            raise invalid(f"{name}[{index}].bookingId", "is required", "REQUIRED_FIELD")
+        if booking_id in ids[:index]:
+            raise invalid(f"{name}[{index}].bookingId", "is listed twice")
+
+
+def _requested_bookings(body: Doc) -> list[Doc]:
+    """The Booking objects to create, from either accepted request shape."""
+    wrapper = body.get("multiServiceBooking")
+    if isinstance(wrapper, dict):
+        field = "multiServiceBooking.bookings"
+        items: list[Any] = [item.get("booking") for item in _list(wrapper, "bookings")]
+    else:
+        field = "bookings"
+        items = list(_list(body, "bookings"))
+    if not msb.MIN_BOOKINGS <= len(items) <= msb.MAX_BOOKINGS:
+        raise invalid(field, f"must hold {msb.MIN_BOOKINGS} to {msb.MAX_BOOKINGS} bookings", "SIZE")
+    for index, booking in enumerate(items):
+        if not isinstance(booking, dict):
+            raise invalid(f"{field}[{index}].booking", "is required", "REQUIRED_FIELD")
+    kind = body.get("multiServiceBookingType")
+    if kind not in (None, msb.SEQUENTIAL):
+        raise invalid("multiServiceBookingType", f"only {msb.SEQUENTIAL} is supported")
+    return items
+
+
+@route("POST", BASE, "Create Multi Service Booking", API, f"{DOCS}/create-multi-service-booking")
+def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    """Each booking is validated like Create Booking; all are saved, or none."""
+    body = call.body
+    requested = _requested_bookings(body)
+    flow = _object(body, "flowControlSettings")
+    answers = body.get("formSubmission")
+    with sandbox.store.transaction():
+        if isinstance(answers, dict):  # the package's bookings use the all-zero (default) form
+            check_answers(load_form(sandbox, msb.PACKAGE_FORM_ID), answers)
+        package = msb.new_package(sandbox)
+        docs = []
+        for booking in requested:
+            booking = {k: v for k, v in booking.items() if k != "multiServiceBookingInfo"}
+            docs.append(build_booking(sandbox, booking, answers, flow, validate_form=False))
+        msb.check_appointments(docs)
+        msb.check_sequence(docs)
+        for doc in docs:
+            msb.use_package_form(doc)
+            msb.join(doc, package["id"])
+            save_booking(sandbox, doc)
+        msb.save_package(sandbox, package)
+    return msb.public_package(package, docs, with_bookings=bool(body.get("returnFullEntity")))
+
+
+@route("GET", f"{BASE}/{{multiServiceBookingId}}", "Get Multi Service Booking", API,
+       f"{DOCS}/get-multi-service-booking")  # fmt: skip
+def get_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    with sandbox.store.transaction():
+        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
+        docs = msb.members(sandbox, package["id"])
+    return msb.public_package(package, docs)
+
+
+@route("POST", f"{BASE}/{{multiServiceBookingId}}/reschedule",
+       "Reschedule Multi Service Booking", API,
+       f"{DOCS}/reschedule-multi-service-booking")  # fmt: skip
+def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    """New slots are checked like Reschedule Booking, ignoring the package's own old slots; the
+    package's resulting timetable must still be back to back."""
+    infos = _list(call.body, "rescheduleBookingsInfo")
+    _unique_ids(infos, "rescheduleBookingsInfo")
+    flow = _object(call.body, "flowControlSettings")
+    with sandbox.store.transaction():
+        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
+        docs = msb.members(sandbox, package["id"])
+        moves = []
+        for index, info in enumerate(infos):
+            doc = msb.member(docs, package["id"], info["bookingId"])
+            check_revision(doc, info.get("revision"))
+            slot = info.get("slot")
+            if not isinstance(slot, dict) or not slot:
+                raise invalid(f"rescheduleBookingsInfo[{index}].slot", "is required",
+                              "REQUIRED_FIELD")  # fmt: skip
+            moves.append((doc, slot))
+        with msb.lifted(sandbox, docs):
+            for doc, slot in moves:
+                touch(sandbox, reschedule_booking(sandbox, doc, slot, flow))
+            msb.check_sequence(msb.in_time_order(docs))
+    return msb.public_package(package, docs)
+
+
+@route("POST", f"{BASE}/{{multiServiceBookingId}}/cancel", "Cancel Multi Service Booking", API,
+       f"{DOCS}/cancel-multi-service-booking")  # fmt: skip
+def cancel_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    """Cancels every active booking (each within its cancellation policy unless the flags say
+    otherwise); fails when all are already canceled or declined."""
+    flow = _object(call.body, "flowControlSettings")
+    with sandbox.store.transaction():
+        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
+        docs = msb.members(sandbox, package["id"])
+        msb.check_any_active(docs)
+        for doc in docs:
+            if msb.is_active(doc):
+                touch(sandbox, cancel_booking(sandbox, doc, flow))
+                save_booking(sandbox, doc)
+    return msb.public_package(package, docs)
+
+
+Transition = Callable[[Sandbox, Doc, Doc, Doc], object]
+
+
+def _change_every_booking(sandbox: Sandbox, call: Call, field: str, change: Transition) -> Doc:
+    """Confirm / decline / mark as pending: every booking listed with its current revision, all
+    changed or none (bookings.md §6, state rules)."""
+    infos = _list(call.body, field)
+    _unique_ids(infos, field)
+    flow = _object(call.body, "flowControlSettings")
+    with sandbox.store.transaction():
+        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
+        docs = msb.members(sandbox, package["id"])
+        listed = {info["bookingId"]: info for info in infos}
+        for info in infos:
+            check_revision(msb.member(docs, package["id"], info["bookingId"]), info.get("revision"))
+        if len(listed) != len(docs):
+            raise invalid(field, "must list every booking of the multi-service booking")
+        with msb.lifted(sandbox, docs):
+            for doc in docs:
+                change(sandbox, doc, listed[doc["id"]], flow)
+                touch(sandbox, doc)
+    return msb.public_package(package, docs)
+
+
+@route("POST", f"{BASE}/{{multiServiceBookingId}}/confirm", "Confirm Multi Service Booking",
+       API, f"{DOCS}/confirm-multi-service-booking")  # fmt: skip
+def confirm_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    def confirm(sandbox: Sandbox, doc: Doc, info: Doc, flow: Doc) -> object:
+        return transitions.confirm(
+            sandbox,
+            doc,
+            payment_status=info.get("paymentStatus"),
+            check_availability=bool(flow.get("checkAvailabilityValidation")),
+        )
+
+    return _change_every_booking(sandbox, call, "confirmBookingsInfo", confirm)
+
+
+@route("POST", f"{BASE}/{{multiServiceBookingId}}/decline", "Decline Multi Service Booking",
+       API, f"{DOCS}/decline-multi-service-booking")  # fmt: skip
+def decline_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    def decline(sandbox: Sandbox, doc: Doc, info: Doc, flow: Doc) -> object:
+        return transitions.decline(sandbox, doc, payment_status=info.get("paymentStatus"))
+
+    return _change_every_booking(sandbox, call, "declineBookingsInfo", decline)
+
+
+@route("POST", f"{BASE}/{{multiServiceBookingId}}/mark_as_pending",
+       "Mark Multi Service Booking As Pending", API,
+       f"{DOCS}/mark-multi-service-booking-as-pending")  # fmt: skip
+def mark_multi_service_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
+    def mark(sandbox: Sandbox, doc: Doc, info: Doc, flow: Doc) -> object:
+        return transitions.mark_as_pending(
+            sandbox, doc, payment_status=info.get("paymentStatus"), flow=flow
+        )
+
+    return _change_every_booking(sandbox, call, "markAsPendingBookingsInfo", mark)
+
+
+def _package_id(body: Doc) -> str:
+    package_id = body.get("multiServiceBookingId")
+    if not isinstance(package_id, str) or not package_id:
+        raise invalid("multiServiceBookingId", "is required", "REQUIRED_FIELD")
+    return package_id
+
+
+@route("POST", f"{BASE}/add_bookings_to_multi_service_booking",
+       "Add Bookings To Multi Service Booking", API,
+       f"{DOCS}/add-bookings-to-multi-service-booking")  # fmt: skip
+def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    """Independent, active appointments join when the package stays back to back (≤ 8)."""
+    items = _list(call.body, "bookings")
+    _unique_ids(items, "bookings")
+    with sandbox.store.transaction():
+        package = msb.load_package(sandbox, _package_id(call.body))
+        docs = msb.members(sandbox, package["id"])
+        added = []
+        for item in items:
+            doc = load_booking(sandbox, str(item["bookingId"]))
+            check_revision(doc, item.get("revision"))
+            msb.check_joinable(doc)
+            added.append(doc)
+        msb.check_size(len(docs) + len(added))
+        msb.check_appointments(added)
+        msb.check_sequence(msb.in_time_order(docs + added))
+        for doc in added:
+            msb.join(doc, package["id"])
+            save_booking(sandbox, touch(sandbox, doc))
+        msb.save_package(sandbox, package)
+    return msb.public_package(package, docs + added)
+
+
+@route("POST", f"{BASE}/remove_bookings_from_multi_service_booking",
+       "Remove Bookings From Multi Service Booking", API,
+       f"{DOCS}/remove-bookings-from-multi-service-booking")  # fmt: skip
+def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
+    """Only the first/last bookings may go (the rest must stay back to back); with fewer than 2
+    left the package is deleted and the survivor becomes a standalone booking."""
+    items = _list(call.body, "bookings", allow_empty=True)
+    _unique_ids(items, "bookings")
+    with sandbox.store.transaction():
+        package = msb.load_package(sandbox, _package_id(call.body))
+        docs = msb.members(sandbox, package["id"])
+        removed = []
+        for item in items:
+            doc = msb.member(docs, package["id"], item["bookingId"])
+            check_revision(doc, item.get("revision"))
+            removed.append(doc)
+        if not items:
+            removed = list(docs)
+        kept = [doc for doc in docs if doc not in removed]
+        msb.check_sequence(kept)
+        dissolved = len(kept) < msb.MIN_BOOKINGS
+        for doc in removed + (kept if dissolved else []):
+            msb.leave(doc)
+            save_booking(sandbox, touch(sandbox, doc))
+        if dissolved:
+            msb.delete_package(sandbox, package)
+        else:
+            msb.save_package(sandbox, package)
+    return msb.public_package(package, kept)
+
+
+@route("POST", "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions",
+       "Bulk Get Multi Service Booking Allowed Actions", API,
+       f"{DOCS}/bulk-get-multi-service-booking-allowed-actions")  # fmt: skip
+def bulk_get_multi_service_booking_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
+    ids = call.body.get("multiServiceBookingIds")
+    if not isinstance(ids, list) or not ids:
+        raise invalid("multiServiceBookingIds", "is required", "REQUIRED_FIELD")
+    if len(ids) > MAX_ALLOWED_ACTIONS_IDS:
+        raise invalid("multiServiceBookingIds", f"must contain at most {MAX_ALLOWED_ACTIONS_IDS}"
+                      " items", "MAX_SIZE")  # fmt: skip
+    results = []
+    with sandbox.store.transaction():
+        for index, package_id in enumerate(ids):
+            try:
+                package = msb.load_package(sandbox, str(package_id))
+            except WixError as error:
+                results.append(_item_result(index, str(package_id), None, error))
+                continue
+            active = [d for d in msb.members(sandbox, package["id"]) if msb.is_active(d)]
+            each = [allowed_actions(sandbox, doc) for doc in active]
+            item = {action: bool(each) and all(a[action] for a in each)
+                    for action in ("cancel", "reschedule")}  # fmt: skip
+            results.append(_item_result(index, package["id"], item, None))
+    return _bulk_response(results, True)
+
+
+ROUTES = [
+    create_multi_service_booking,
+    get_multi_service_booking,
+    reschedule_multi_service_booking,
+    cancel_multi_service_booking,
+    confirm_multi_service_booking,
+    decline_multi_service_booking,
+    mark_multi_service_booking_as_pending,
+    add_bookings_to_multi_service_booking,
+    remove_bookings_from_multi_service_booking,
+    bulk_get_multi_service_booking_allowed_actions,
+]
