@@ -60,7 +60,7 @@ def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:
         sandbox.requests.append(
             RequestRecord(
                 request.method,
-                request.url.path,
+                _logged_path(request),
                 wix_route.template,
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
@@ -69,6 +69,12 @@ def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:
         return response
 
     return endpoint
+
+
+def _logged_path(request: Request) -> str:
+    """The path for the request log, with an anonymous action token (a credential) masked."""
+    token = request.path_params.get("token")
+    return request.url.path.replace(token, "***") if token else request.url.path
 
 
 async def _serve(
