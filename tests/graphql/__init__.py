@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -17,8 +19,17 @@ from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.sandbox import seed
 from gateway.sandbox.state import Sandbox
 from gateway.upstream import Upstream
+
+# Three services with three distinct booking forms, and what each form requires.
+BOOKED_SERVICES = {
+    seed.SERVICE_MASSAGE: {"phone": "+44 20 7946 0101", "pressure": "medium"},  # massage form
+    seed.SERVICE_HAIRCUT: {},  # the default form
+    seed.SERVICE_YOGA: {"experience": "beginner"},  # yoga form (a class)
+}
+CUSTOMERS = 5
 
 
 @dataclass
@@ -63,3 +74,79 @@ async def gateway() -> AsyncIterator[Gateway]:
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
         yield Gateway(app, http)
     await app.state.wix_client.aclose()
+
+
+def next_weekday(weekday: int, weeks_ahead: int = 1) -> date:
+    """A date `weeks_ahead` weeks from now that falls on `weekday` (Mon=0), in the site zone."""
+    today = datetime.now(ZoneInfo(seed.TIME_ZONE)).date()
+    return today + timedelta(days=7 * weeks_ahead + (weekday - today.weekday()) % 7)
+
+
+def customer_email(n: int) -> str:
+    return f"customer{n}@example.com"
+
+
+async def _slot_entities(upstream: Upstream, service_id: str, start: date, count: int) -> list[Any]:
+    """`count` bookable `bookedEntity.slot`s of a service from `start` on (appointment slots,
+    or class sessions by event id)."""
+    window = {
+        "fromLocalDate": f"{start}T00:00:00",
+        "toLocalDate": f"{start + timedelta(days=28)}T00:00:00",
+        "timeZone": seed.TIME_ZONE,
+        "cursorPaging": {"limit": count},
+    }
+    if service_id == seed.SERVICE_YOGA:
+        body = await upstream.time_slots.list_event(
+            {**window, "serviceIds": [service_id], "includeNonBookable": False}
+        )
+        return [
+            {"serviceId": service_id, "eventId": slot["eventInfo"]["eventId"]}
+            for slot in body["timeSlots"]
+        ]
+    body = await upstream.time_slots.list_availability(
+        {
+            **window,
+            "serviceId": service_id,
+            "bookable": True,
+            "includeResourceTypeIds": [seed.STAFF_RESOURCE_TYPE_ID],
+        }
+    )
+    return [
+        {
+            "serviceId": service_id,
+            "scheduleId": slot["scheduleId"],
+            "startDate": slot["localStartDate"],
+            "endDate": slot["localEndDate"],
+            "timezone": seed.TIME_ZONE,
+            "resource": {"id": slot["availableResources"][0]["resources"][0]["id"]},
+            "location": {"id": slot["location"]["id"], "locationType": "OWNER_BUSINESS"},
+        }
+        for slot in body["timeSlots"]
+    ]
+
+
+async def create_bookings(upstream: Upstream, total: int, start: date) -> list[dict[str, Any]]:
+    """`total` bookings through the sandbox's Create Booking, round-robin over the three
+    `BOOKED_SERVICES` (so three distinct forms) and `CUSTOMERS` customers."""
+    per_service = -(-total // len(BOOKED_SERVICES))
+    entities = {
+        service_id: await _slot_entities(upstream, service_id, start, per_service)
+        for service_id in BOOKED_SERVICES
+    }
+    services = list(BOOKED_SERVICES)
+    created = []
+    for i in range(total):
+        service_id = services[i % len(services)]
+        options = entities[service_id]
+        n = i % CUSTOMERS
+        form = {"first_name": f"Customer{n}", "last_name": "Example", "email": customer_email(n)}
+        body = {
+            "booking": {
+                "bookedEntity": {"slot": options[(i // len(services)) % len(options)]},
+                "totalParticipants": 1,
+                "selectedPaymentOption": "OFFLINE",
+            },
+            "formSubmission": {**form, **BOOKED_SERVICES[service_id]},
+        }
+        created.append((await upstream.bookings_writer.create_booking(body))["booking"])
+    return created

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from gateway.sandbox import seed
 from gateway.sandbox.state import FaultRule
-from tests.graphql import Gateway, gateway
+from tests.graphql import Gateway, gateway, next_weekday
 
 __all__ = ["gateway"]
 
@@ -27,12 +27,6 @@ query($service: ID!, $from: LocalDateTime, $to: LocalDateTime, $tz: TimeZone,
   }
 }
 """
-
-
-def next_weekday(weekday: int, weeks_ahead: int = 1) -> date:
-    """A date `weeks_ahead` weeks from now that falls on `weekday` (Mon=0), in London."""
-    today = datetime.now(ZoneInfo(seed.TIME_ZONE)).date()
-    return today + timedelta(days=7 * weeks_ahead + (weekday - today.weekday()) % 7)
 
 
 def day_window(day: date) -> dict[str, str]:
