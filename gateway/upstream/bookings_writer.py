@@ -2,7 +2,8 @@
 
 Paths are the ones bookings.md §3 lists first. Where Wix shows two families for one method,
 that choice is noted on the constant. Multi-service and anonymous methods live in their own
-modules and are mixed in, so callers see one `bookings_writer`.
+modules and are mixed in, so callers see one `bookings_writer`. Update Extended Fields (row 28,
+known from third-party code only) is left out: the sandbox does not serve it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ DECLINE = BOOKING + "/decline"
 CANCEL = BOOKING + "/cancel"
 # Mark Booking As Pending's path is known from third-party code only (bookings.md §3 row 10).
 MARK_AS_PENDING = BOOKING + "/mark_booking_as_pending"
-UPDATE_EXTENDED_FIELDS = BOOKING + "/update_extended_fields"
 BULK_ALLOWED_ACTIONS = "/bookings/v2/bulk/bookings/calculate_allowed_actions"
 
 
@@ -75,9 +75,6 @@ class BookingsWriterApi(MultiServiceBookingsApi, AnonymousActionsApi):
         self, booking_id: str, body: dict[str, Any]
     ) -> dict[str, Any]:
         return await self._booking_action(MARK_AS_PENDING, booking_id, body)
-
-    async def update_extended_fields(self, booking_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return await self._booking_action(UPDATE_EXTENDED_FIELDS, booking_id, body)
 
     async def _booking_action(
         self, path: str, booking_id: str, body: dict[str, Any] | None

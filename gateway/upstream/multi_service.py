@@ -1,5 +1,8 @@
 """Multi-service bookings of Bookings Writer V2 (bookings.md §3 rows 12-22, §6).
 
+Get Multi Service Booking Availability (row 15, path from third-party code only) is left out:
+the sandbox does not serve it and the gateway does not need it.
+
 Request wrappers of these methods are partly unconfirmed (bookings.md §11), so bodies are passed
 through as the caller builds them.
 """
@@ -26,9 +29,6 @@ class MultiServiceBookingsApi(WixApi):
         """The `multiServiceBooking`."""
         body = await self._read("GET", MSB_ONE, multiServiceBookingId=msb_id)
         return body["multiServiceBooking"]
-
-    async def get_multi_service_booking_availability(self, msb_id: str) -> dict[str, Any]:
-        return await self._read("POST", MSB_ONE + "/get_availability", multiServiceBookingId=msb_id)
 
     async def bulk_get_multi_service_booking_allowed_actions(
         self, msb_ids: list[str]
