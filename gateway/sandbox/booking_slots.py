@@ -7,6 +7,7 @@ same resolution serves Create Booking and Reschedule Booking, and the stored boo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from gateway.sandbox.state import Sandbox
 from gateway.sandbox.wire import compact, parse_instant, utc_iso, zone
 
 _ALL_TIME = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?$")
 TAGS = {"APPOINTMENT": "INDIVIDUAL", "CLASS": "GROUP", "COURSE": "COURSE"}
 
 
@@ -96,8 +98,10 @@ def resolve_course(sandbox: Sandbox, schedule: Any, prefix: str) -> Placement:
     schedule_id = str(schedule["scheduleId"])
     stored = sandbox.store.get("schedules", schedule_id)
     service = sandbox.store.get("services", stored["serviceId"]) if stored else None
+    if service is not None and service["type"] != "COURSE":
+        service = None  # checked first: a class timetable has no first and last session
     sessions = class_sessions(sandbox.store, service, *_ALL_TIME) if service else []
-    if service is None or service["type"] != "COURSE" or not sessions:
+    if service is None or not sessions:
         raise precondition(
             codes.SCHEDULE_NOT_FOUND,
             f"Schedule {schedule_id} not found",
@@ -168,6 +172,9 @@ def _appointment(
 
 
 def _instant(value: Any, tz: Any, field: str) -> datetime:
+    """`YYYY-MM-DDThh:mm:ss[.SSS]`, local to `tz` or with an offset, else INVALID_DATE_FORMAT."""
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        raise WixError(400, codes.INVALID_DATE_FORMAT, f"{field} must be YYYY-MM-DDThh:mm:ss")
     try:
         return parse_instant(value, tz, field)
     except WixError as error:
