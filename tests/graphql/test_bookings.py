@@ -208,3 +208,88 @@ async def test_upstream_errors_reach_the_client_with_their_extensions(gateway: G
         assert error["extensions"]["code"] == "FORBIDDEN"
         assert error["extensions"]["httpStatus"] == 403
         assert error["extensions"]["requestId"]
+
+
+async def create_package(gateway: Gateway) -> dict[str, Any]:
+    """A haircut followed by a facial, booked as one multi-service booking."""
+    day = next_weekday(2)
+    chain = (
+        await gateway.upstream.time_slots.list_multi_service(
+            {
+                "services": [
+                    {"serviceId": sid, "includeResourceTypeIds": [seed.STAFF_RESOURCE_TYPE_ID]}
+                    for sid in (seed.SERVICE_HAIRCUT, seed.SERVICE_FACIAL)
+                ],
+                "fromLocalDate": f"{day}T00:00:00",
+                "toLocalDate": f"{day + timedelta(days=1)}T00:00:00",
+                "timeZone": seed.TIME_ZONE,
+                "location": {"id": seed.LOCATION_MAIN, "locationType": "BUSINESS"},
+                "bookable": True,
+                "cursorPaging": {"limit": 1},
+            }
+        )
+    )["timeSlots"][0]
+    bookings = [
+        {
+            "bookedEntity": {
+                "slot": {
+                    "serviceId": nested["serviceId"],
+                    "scheduleId": nested["scheduleId"],
+                    "startDate": nested["localStartDate"],
+                    "endDate": nested["localEndDate"],
+                    "timezone": seed.TIME_ZONE,
+                    "resource": {"id": nested["availableResources"][0]["resources"][0]["id"]},
+                    "location": {"id": seed.LOCATION_MAIN, "locationType": "OWNER_BUSINESS"},
+                }
+            },
+            "totalParticipants": 1,
+            "selectedPaymentOption": "OFFLINE",
+        }
+        for nested in chain["nestedTimeSlots"]
+    ]
+    answers = {"first_name": "Pat", "last_name": "Example", "email": "pat@example.com"}
+    created = await gateway.upstream.bookings_writer.create_multi_service_booking(
+        {"bookings": bookings, "formSubmission": answers}
+    )
+    return created["multiServiceBooking"]
+
+
+async def test_multi_service_booking_is_loaded_once_for_its_bookings(gateway: Gateway) -> None:
+    package = await create_package(gateway)
+    await seeded(gateway, 2)  # bookings outside the package
+    data = await gateway.data(
+        """query($id: ID!) {
+          bookings { nodes {
+            id
+            multiServiceBooking { id bookingIds bookings { id service { name } form { id } } }
+          } }
+          multiServiceBooking(id: $id) { id }
+        }""",
+        {"id": package["id"]},
+    )
+    members = [b["bookingId"] for b in package["bookings"]]
+    by_id = {n["id"]: n["multiServiceBooking"] for n in data["bookings"]["nodes"]}
+    assert sum(1 for msb in by_id.values() if msb is None) == 2
+    for booking_id in members:
+        msb = by_id[booking_id]
+        assert msb["id"] == package["id"] and msb["bookingIds"] == members
+        assert [b["service"]["name"] for b in msb["bookings"]] == [
+            "Express Haircut",
+            "Signature Facial",
+        ]
+        assert {b["form"]["id"] for b in msb["bookings"]} == {seed.DEFAULT_FORM_ID}
+    assert data["multiServiceBooking"] == {"id": package["id"]}
+    calls = gateway.calls()
+    # one Get Multi Service Booking for the package, shared by both members and the root field;
+    # its bookings come with it, so no second Query Extended Bookings
+    assert (
+        calls["GET /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}"] == 1
+    )
+    assert calls[QUERY_BOOKINGS] == 1
+
+
+async def test_unknown_multi_service_booking_is_null(gateway: Gateway) -> None:
+    body = await gateway.post(
+        '{ multiServiceBooking(id: "00000000-0000-4000-8000-0000000000bb") { id } }'
+    )
+    assert body == {"data": {"multiServiceBooking": None}}
