@@ -74,9 +74,18 @@ async def multi_service_booking(info: Info, id: strawberry.ID) -> MultiServiceBo
 
 @strawberry.type
 class BookingQueries:
-    bookings: Connection[Booking] = strawberry.field(resolver=bookings)
-    booking: Booking | None = strawberry.field(resolver=booking)
-    bookings_count: int = strawberry.field(resolver=bookings_count)
+    bookings: Connection[Booking] = strawberry.field(
+        resolver=bookings,
+        description="Bookings matching `filter` (Query Extended Bookings); `first` is 1 to 100, "
+        "50 when omitted.",
+    )
+    booking: Booking | None = strawberry.field(
+        resolver=booking, description="One booking; null when there is none with this id."
+    )
+    bookings_count: int = strawberry.field(
+        resolver=bookings_count, description="How many bookings match `filter`."
+    )
     multi_service_booking: MultiServiceBooking | None = strawberry.field(
-        resolver=multi_service_booking
+        resolver=multi_service_booking,
+        description="One multi-service booking; null when there is none with this id.",
     )

@@ -15,4 +15,6 @@ async def form(info: Info, id: strawberry.ID) -> Form | None:
 
 @strawberry.type
 class FormQueries:
-    form: Form | None = strawberry.field(resolver=form)
+    form: Form | None = strawberry.field(
+        resolver=form, description="A booking form with its fields; null when there is none."
+    )

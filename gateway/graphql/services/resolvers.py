@@ -47,5 +47,9 @@ async def service(info: Info, id: strawberry.ID) -> Service | None:
 
 @strawberry.type
 class ServiceQueries:
-    services: Connection[Service] = strawberry.field(resolver=services)
-    service: Service | None = strawberry.field(resolver=service)
+    services: Connection[Service] = strawberry.field(
+        resolver=services, description="Services in creation order (Query Services)."
+    )
+    service: Service | None = strawberry.field(
+        resolver=service, description="One service; null when there is none with this id."
+    )

@@ -257,10 +257,27 @@ async def service_time_slots(
 
 @strawberry.type
 class TimeSlotQueries:
-    time_slots: Connection[TimeSlot] = strawberry.field(resolver=time_slots)
-    time_slot: TimeSlot | None = strawberry.field(resolver=time_slot)
-    event_time_slots: Connection[TimeSlot] = strawberry.field(resolver=event_time_slots)
-    event_time_slot: TimeSlot | None = strawberry.field(resolver=event_time_slot)
+    time_slots: Connection[TimeSlot] = strawberry.field(
+        resolver=time_slots,
+        description="Appointment slots of a service, by start time. `from`/`to` are wall "
+        "times in `timeZone` (default: the site's zone); `from` defaults to now, `to` to "
+        "`from` + 7 days.",
+    )
+    time_slot: TimeSlot | None = strawberry.field(
+        resolver=time_slot,
+        description="One appointment slot with all its free resources, to re-check before "
+        "booking; null when it is not available.",
+    )
+    event_time_slots: Connection[TimeSlot] = strawberry.field(
+        resolver=event_time_slots,
+        description="Class sessions. `bookable: true` leaves out sessions that cannot be "
+        "booked; `minOpenSpots` leaves out those a party of that size cannot join.",
+    )
+    event_time_slot: TimeSlot | None = strawberry.field(
+        resolver=event_time_slot, description="One class session by its event id."
+    )
     multi_service_time_slots: Connection[TimeSlot] = strawberry.field(
-        resolver=multi_service_time_slots
+        resolver=multi_service_time_slots,
+        description="Back-to-back slots for two or more appointment services, in the order "
+        "given, at one location (default: the first service's first business location).",
     )
