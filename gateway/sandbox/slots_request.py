@@ -20,7 +20,7 @@ from gateway.sandbox.errors import WixError, invalid
 from gateway.sandbox.seed import STAFF_RESOURCE_TYPE_ID
 from gateway.sandbox.slots_render import VIOLATION_FLAGS
 from gateway.sandbox.store import Store
-from gateway.sandbox.wire import parse_local, to_utc, zone
+from gateway.sandbox.wire import parse_local, to_local, to_utc, zone
 
 # Wix documents no maximum range for the list methods (time-slots.md §11, unconfirmed); the
 # sandbox refuses more than a year so that one request can't compute decades of slots.
@@ -153,9 +153,9 @@ def per_day(items: list[Item], cap: Any, field: str) -> list[Item]:
     """At most `cap` slots per local day, bookable ones chosen first, then in start order."""
     if cap is None:
         return items
-    limit = int(cap)
-    if limit < 1 or limit > 1000:
-        raise invalid(field, "must be between 1 and 1000", "MAX")
+    if isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= 1000:
+        raise invalid(field, "must be an integer between 1 and 1000", "MAX")
+    limit = cap
     by_day: dict[str, list[Item]] = {}
     for item in items:
         by_day.setdefault(item[1]["localStartDate"][:10], []).append(item)
@@ -197,6 +197,15 @@ class Paging:
         if stored.get("limit") is not None:
             first["cursorPaging"] = {"limit": stored["limit"]}
         return cls(kind, first, after, limit)
+
+    def narrow(self, span: tuple[datetime, datetime], tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """A later page needs nothing before the local day of the last slot sent (whole days
+        are kept, so per-day caps choose the same slots on every page)."""
+        if self.after is None:
+            return span
+        last = datetime.fromisoformat(self.after[0].replace("Z", "+00:00"))
+        midnight = to_local(last, tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        return max(span[0], to_utc(midnight, tz)), span[1]
 
     def page(self, items: list[Item]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The next `limit` items (sorted by key) after the cursor, and the paging metadata."""

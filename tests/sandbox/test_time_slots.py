@@ -179,24 +179,30 @@ async def test_one_slot_per_location_and_the_locations_filter(wix: httpx.AsyncCl
     assert {s["location"]["id"] for s in city} == {seed.LOCATION_CITY}
 
 
-async def test_cursor_paging_returns_every_slot_exactly_once(wix: httpx.AsyncClient) -> None:
-    week = {"serviceId": seed.SERVICE_CONSULTATION, **WEEK}
+async def pages_of(wix: httpx.AsyncClient, body: dict[str, Any], limit: int) -> list[Any]:
+    """Every page of a listing, following cursors (sending only `cursorPaging`)."""
+    pages = []
+    request: dict[str, Any] = {**body, "cursorPaging": {"limit": limit}}
+    while True:
+        page = await post(wix, "/service-availability/v2/time-slots", request)  # alias path
+        pages.append(page["timeSlots"])
+        if not page["cursorPagingMetadata"]["hasNext"]:
+            return pages
+        request = {"cursorPaging": {"cursor": page["cursorPagingMetadata"]["cursors"]["next"]}}
+
+
+@pytest.mark.parametrize(("per_day", "limit"), [(None, 7), (3, 4)])  # 4: pages end mid-day
+async def test_cursor_paging_returns_every_slot_exactly_once(
+    wix: httpx.AsyncClient, per_day: int | None, limit: int
+) -> None:
+    week = {"serviceId": seed.SERVICE_CONSULTATION, **WEEK, "timeSlotsPerDay": per_day}
     everything = await post(wix, LIST, week)
     assert everything["cursorPagingMetadata"] == {"cursors": {}, "hasNext": False}
     expected = [(s["localStartDate"], s["location"]["id"]) for s in everything["timeSlots"]]
-    seen: list[tuple[str, str]] = []
-    body: dict[str, Any] = {**week, "cursorPaging": {"limit": 7}}
-    pages = 0
-    while True:
-        page = await post(wix, "/service-availability/v2/time-slots", body)  # alias path
-        pages += 1
-        assert len(page["timeSlots"]) <= 7
-        seen += [(s["localStartDate"], s["location"]["id"]) for s in page["timeSlots"]]
-        if not page["cursorPagingMetadata"]["hasNext"]:
-            break
-        body = {"cursorPaging": {"cursor": page["cursorPagingMetadata"]["cursors"]["next"]}}
-    assert seen == expected and len(set(seen)) == len(seen) > 7
-    assert pages == -(-len(expected) // 7)
+    pages = await pages_of(wix, week, limit)
+    seen = [(s["localStartDate"], s["location"]["id"]) for page in pages for s in page]
+    assert seen == expected and len(set(seen)) == len(seen) > limit
+    assert [len(page) for page in pages[:-1]] == [limit] * (len(pages) - 1)
 
 
 async def test_filters_bookable_violation_staff_and_per_day(wix: httpx.AsyncClient) -> None:

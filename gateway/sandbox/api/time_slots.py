@@ -3,6 +3,7 @@ calendar by `availability.py`, shaped by `slots_render.py`, paged by `slots_requ
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,7 +115,7 @@ def list_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     wanted = at_most(body, "locations", 5)
     with sandbox.store.transaction():
         service = load_service(sandbox, str(body["serviceId"]))
-        span = local_range(body, tz, sandbox.clock.now())
+        span = paging.narrow(local_range(body, tz, sandbox.clock.now()), tz)
         locations = [loc for loc in service.get("locations", []) if location_matches(loc, wanted)]
         items = _appointment_items(
             sandbox, service, span, tz, resources, locations, LIST_RESOURCES_CAP
@@ -193,14 +194,8 @@ def _event_slot(
 
 
 def _month_later(day: date) -> date:
-    year, month = divmod(day.month, 12)
-    target_year, target_month = day.year + year, month + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(target_year, target_month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _event_options(body: dict[str, Any], span: tuple[datetime, datetime], tz: ZoneInfo) -> None:
@@ -222,7 +217,7 @@ def list_event_time_slots(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     body = paging.request
     require(body, "fromLocalDate", "toLocalDate")
     tz_name, tz = request_zone(sandbox.store, body.get("timeZone"), max_length=100)
-    service_ids = set(at_most(body, "serviceIds", 100))
+    service_ids = {str(service_id) for service_id in at_most(body, "serviceIds", 100)}
     event_filter = body.get("eventFilter") or {}
     include_non_bookable = body.get("includeNonBookable") is not False
     minimum = body.get("minBookableCapacity")
@@ -230,6 +225,7 @@ def list_event_time_slots(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     with sandbox.store.transaction():
         span = local_range(body, tz, sandbox.clock.now())
         _event_options(body, span, tz)
+        span = paging.narrow(span, tz)
         classes = [
             s
             for s in sandbox.store.all("services")
@@ -343,7 +339,7 @@ def list_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, A
     require(body, "services", "toLocalDate", "location")
     tz_name, tz = request_zone(sandbox.store, body.get("timeZone"))
     with sandbox.store.transaction():
-        span = local_range(body, tz, sandbox.clock.now())
+        span = paging.narrow(local_range(body, tz, sandbox.clock.now()), tz)
         items = _chain_items(sandbox, body, span, tz, listing=True)
     slots, metadata = listed(
         items, SlotFilter.of(body), body.get("timeSlotsPerDay"), "timeSlotsPerDay", paging
