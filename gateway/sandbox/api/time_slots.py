@@ -129,6 +129,8 @@ def list_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
 @route("POST", _paths("time-slots/get"), "Get Availability Time Slot", API,
        f"{DOCS}/get-availability-time-slot")  # fmt: skip
 def get_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
+    """Re-validates one slot of List: the same grid, with every free staff member. A slot whose
+    staff are all taken is not found (404 SLOT_NOT_FOUND), just as List omits it."""
     body = call.body
     require(body, "serviceId", "localStartDate", "localEndDate")
     tz_name, tz = request_zone(sandbox.store, body.get("timeZone"))
