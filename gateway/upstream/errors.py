@@ -108,29 +108,30 @@ def error_from_response(
 
 
 def timeout_error(deadline: float) -> UpstreamError:
-    return UpstreamError(
-        f"Wix did not answer within {deadline:g} s",
-        {"code": UPSTREAM_TIMEOUT, "httpStatus": None, "requestId": None, "wixMessage": None},
-    )
+    return _gateway_error(f"Wix did not answer within {deadline:g} s", UPSTREAM_TIMEOUT)
 
 
 def unreachable_error(exception: Exception) -> UpstreamError:
     """A transport failure; only the exception's class is kept (its text may hold the URL)."""
-    return UpstreamError(
-        f"Could not reach Wix ({type(exception).__name__})",
-        {"code": UPSTREAM_UNAVAILABLE, "httpStatus": None, "requestId": None, "wixMessage": None},
-    )
+    return _gateway_error(f"Could not reach Wix ({type(exception).__name__})", UPSTREAM_UNAVAILABLE)
 
 
 def invalid_body_error(status: int, request_id: str | None) -> UpstreamError:
-    return UpstreamError(
+    return _gateway_error(
         "Wix sent a response body that is not a JSON object",
-        {
-            "code": UPSTREAM_UNAVAILABLE,
-            "httpStatus": status,
-            "requestId": request_id,
-            "wixMessage": None,
-        },
+        UPSTREAM_UNAVAILABLE,
+        status,
+        request_id,
+    )
+
+
+def _gateway_error(
+    message: str, code: str, http_status: int | None = None, request_id: str | None = None
+) -> UpstreamError:
+    """An error found by the gateway itself, with the same extension keys as Wix's."""
+    return UpstreamError(
+        message,
+        {"code": code, "httpStatus": http_status, "requestId": request_id, "wixMessage": None},
     )
 
 
