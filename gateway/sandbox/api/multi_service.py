@@ -95,7 +95,9 @@ def _requested_bookings(body: Doc) -> list[Doc]:
 
 @route("POST", BASE, "Create Multi Service Booking", API, f"{DOCS}/create-multi-service-booking")
 def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
-    """Each booking is validated like Create Booking; all are saved, or none."""
+    """Each booking is validated like Create Booking against the calendar as it was before the
+    call (back to back, the package's bookings can't take each other's place); then all are
+    saved in one transaction, or none."""
     body = call.body
     requested = _requested_bookings(body)
     flow = _object(body, "flowControlSettings")
@@ -282,7 +284,8 @@ def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> 
             removed.append(doc)
         if not items:
             removed = list(docs)
-        kept = [doc for doc in docs if doc not in removed]
+        removed_ids = {doc["id"] for doc in removed}
+        kept = [doc for doc in docs if doc["id"] not in removed_ids]
         msb.check_sequence(kept)
         dissolved = len(kept) < msb.MIN_BOOKINGS
         for doc in removed + (kept if dissolved else []):
