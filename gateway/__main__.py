@@ -70,7 +70,7 @@ def serve_sandbox(args: argparse.Namespace) -> None:
     db = args.db or settings.sandbox_db
     url = _url(args.host, args.port)
     print(f"Wix sandbox: {url} (OpenAPI: {url}/_sandbox/openapi.json, db: {db})", flush=True)
-    _run(build_sandbox_app(db_path=db), args.host, args.port, settings.log_level)
+    _run(build_sandbox_app(db_path=db), args.host, args.port, args.log_level or settings.log_level)
 
 
 def export_schema(out: Path) -> None:
