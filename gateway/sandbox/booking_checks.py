@@ -14,7 +14,7 @@ from gateway.sandbox.api.services import load_policy
 from gateway.sandbox.availability import free_staff, policy_violations
 from gateway.sandbox.booking_slots import Placement
 from gateway.sandbox.calendar import booked_participants
-from gateway.sandbox.errors import forbidden, invalid, precondition
+from gateway.sandbox.errors import WixError, forbidden, invalid, precondition
 from gateway.sandbox.state import Sandbox
 from gateway.sandbox.wire import parse_utc
 
@@ -102,7 +102,7 @@ def check_payment_status(value: Any) -> str | None:
 
 
 def check_booking_policy(sandbox: Sandbox, placement: Placement) -> None:
-    """403 codes.BOOKING_POLICY_VIOLATION with the violation flags as data."""
+    """403 BOOKING_POLICY_VIOLATION with the violation flags as data."""
     service = placement.service
     policy = load_policy(sandbox, service)
     violations = policy_violations(service, policy, placement.start, sandbox.clock.now())
@@ -141,12 +141,13 @@ def seats_taken(sandbox: Sandbox, placement: Placement, exclude: tuple[str, ...]
 def has_conflict(
     sandbox: Sandbox, placement: Placement, participants: int, exclude: tuple[str, ...] = ()
 ) -> bool:
-    """Double booking: the chosen staff (or every staff) is taken, or the session/course is full,
-    counting the other blocking bookings."""
-    if placement.kind == "APPOINTMENT":
-        free = free_resources(sandbox, placement, exclude)
-        return placement.resource_id not in free if placement.resource_id else not free
-    return seats_taken(sandbox, placement, exclude) + participants > placement.capacity
+    """Double booking: holding this placement now would fail the availability check (the chosen
+    staff, or every staff, is taken; the session or course is full)."""
+    try:
+        check_availability(sandbox, placement, participants, blocking=True, exclude=exclude)
+    except WixError:
+        return True
+    return False
 
 
 def check_availability(

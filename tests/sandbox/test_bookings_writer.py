@@ -156,6 +156,17 @@ async def test_slot_with_an_offset_is_read_as_an_instant(wix: httpx.AsyncClient)
     assert (await created(wix, booking))["startDate"] == "2026-03-03T10:00:00.000Z"
 
 
+async def test_local_slot_after_the_clocks_change(wix: httpx.AsyncClient) -> None:
+    """London is on BST from 2026-03-29: 10:00 local on Monday 30 March is 09:00 UTC."""
+    booking = await created(
+        wix, appointment(start="2026-03-30T10:00:00", end="2026-03-30T10:30:00")
+    )
+    assert (booking["startDate"], booking["endDate"]) == (
+        "2026-03-30T09:00:00.000Z",
+        "2026-03-30T09:30:00.000Z",
+    )
+
+
 async def test_time_slots_business_location_type_is_rejected(wix: httpx.AsyncClient) -> None:
     booking = appointment()
     booking["bookedEntity"]["slot"]["location"]["locationType"] = "BUSINESS"
