@@ -50,7 +50,9 @@ async def test_form_summary_hides_required_but_get_form_has_it(wix: httpx.AsyncC
     assert targets[:4] == ["first_name", "last_name", "email", "phone"]
     assert "required" not in summary["formSummary"]["fields"][0]
     form = (await wix.get(f"/form-schema-service/v4/forms/{seed.FORM_MASSAGE}")).json()["form"]
-    required = {f["inputOptions"]["target"]: f["inputOptions"]["required"] for f in form["formFields"]}
+    required = {
+        f["inputOptions"]["target"]: f["inputOptions"]["required"] for f in form["formFields"]
+    }
     assert required["pressure"] is True and required["injuries"] is False
 
 
