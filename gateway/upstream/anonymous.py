@@ -2,6 +2,7 @@
 
 The token is the credential and sits in the URL path, so it is passed as the `token` path
 parameter, which the client scrubs from error texts and never logs (`SECRET_PATH_PARAMS`).
+Calls made with a token are `anonymous`: they carry no Authorization (nor the API key).
 """
 
 from __future__ import annotations
@@ -26,17 +27,21 @@ class AnonymousActionsApi(WixApi):
         return await self._read("GET", ACTION_TOKEN, bookingId=booking_id)
 
     async def get_booking_anonymously(self, token: str) -> dict[str, Any]:
-        return await self._read("GET", ANONYMOUS_BOOKING, token=token)
+        return await self._read("GET", ANONYMOUS_BOOKING, anonymous=True, token=token)
 
     async def get_service_anonymously(self, token: str) -> dict[str, Any]:
-        return await self._read("GET", ANONYMOUS_SERVICE, token=token)
+        return await self._read("GET", ANONYMOUS_SERVICE, anonymous=True, token=token)
 
     async def cancel_booking_anonymously(
         self, token: str, body: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        return await self._write("POST", ANONYMOUS_CANCEL, body=body or {}, token=token)
+        return await self._write(
+            "POST", ANONYMOUS_CANCEL, body=body or {}, anonymous=True, token=token
+        )
 
     async def reschedule_booking_anonymously(
         self, token: str, body: dict[str, Any]
     ) -> dict[str, Any]:
-        return await self._write("POST", ANONYMOUS_RESCHEDULE, body=body, token=token)
+        return await self._write(
+            "POST", ANONYMOUS_RESCHEDULE, body=body, anonymous=True, token=token
+        )

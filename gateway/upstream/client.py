@@ -14,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -40,6 +41,23 @@ _RETRY_EXCEPTIONS = (httpx.NetworkError, httpx.ConnectTimeout, httpx.RemoteProto
 # Path parameters that are credentials (anonymous booking tokens travel in the URL path): they
 # are scrubbed from error texts, and logs only ever show path templates.
 SECRET_PATH_PARAMS = frozenset({"token"})
+# The path secrets of the request being sent: httpx logs every request's full URL (INFO), so a
+# filter on its logger masks them there too.
+_SENDING_SECRETS: ContextVar[tuple[str, ...]] = ContextVar("sending_secrets", default=())
+
+
+class _MaskSentSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = _SENDING_SECRETS.get()
+        if secrets:
+            message = record.getMessage()
+            for secret in secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+logging.getLogger("httpx").addFilter(_MaskSentSecrets())
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +69,11 @@ class _Call:
     params: Mapping[str, Any] | None
     headers: Mapping[str, str]
     secrets: list[str]
+
+    @property
+    def path_secrets(self) -> tuple[str, ...]:
+        """The secrets written into the URL, as sent (percent-encoded)."""
+        return tuple(q for q in (quote(s, safe="") for s in self.secrets) if q in self.url)
 
 
 class _Retryable(Exception):
@@ -107,21 +130,27 @@ class WixClient:
         authorization: str | None = None,
         retry: bool | None = None,
         path_params: Mapping[str, str] | None = None,
+        anonymous: bool = False,
     ) -> dict[str, Any]:
         """Call Wix and return the JSON body, or raise `UpstreamError`.
 
         `path` may be a template (`/bookings/v2/services/{serviceId}`) filled from `path_params`;
         logs show the template. `retry` defaults to True for GET only: POST reads pass True.
         `authorization` is the caller's header; without it the configured API key is sent.
+        `anonymous` calls (a token in the path is the credential) send no credentials at all.
         """
         retry = method == "GET" if retry is None else retry
+        if anonymous:
+            headers: Mapping[str, str] = {}
+        else:
+            headers = {"Authorization": authorization} if authorization else self._key_headers
         call = _Call(
             method,
             path,
             _expand(path, path_params) if path_params else path,
             json,
             params,
-            {"Authorization": authorization} if authorization else self._key_headers,
+            headers,
             _secrets(authorization, self._api_key, path_params),
         )
         attempts = self._settings.max_attempts if retry else 1
@@ -156,6 +185,7 @@ class WixClient:
     async def _attempt(self, call: _Call, attempt: int) -> dict[str, Any]:
         """Send once: the body, or `UpstreamError`, or `_Retryable` when a retry may help."""
         started = time.perf_counter()
+        sending = _SENDING_SECRETS.set(call.path_secrets)
         try:
             response = await self._http.request(
                 call.method, call.url, json=call.json, params=call.params, headers=call.headers
@@ -163,6 +193,8 @@ class WixClient:
         except _RETRY_EXCEPTIONS as exc:
             _log(call, None, started, None, attempt)
             raise _Retryable(unreachable_error(exc), None) from None
+        finally:
+            _SENDING_SECRETS.reset(sending)
         request_id = response.headers.get("x-wix-request-id")
         _log(call, response.status_code, started, request_id, attempt)
         if response.is_success:
@@ -198,6 +230,7 @@ class WixApi:
         *,
         body: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
+        anonymous: bool = False,
         **path_params: str,
     ) -> dict[str, Any]:
         """A call that changes nothing upstream (GET, or a POST query): retried."""
@@ -209,10 +242,17 @@ class WixApi:
             authorization=self._authorization,
             retry=True,
             path_params=path_params,
+            anonymous=anonymous,
         )
 
     async def _write(
-        self, method: str, path: str, *, body: Mapping[str, Any] | None = None, **path_params: str
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        anonymous: bool = False,
+        **path_params: str,
     ) -> dict[str, Any]:
         """A call that changes state upstream: sent exactly once."""
         return await self._client.request(
@@ -222,6 +262,7 @@ class WixApi:
             authorization=self._authorization,
             retry=False,
             path_params=path_params,
+            anonymous=anonymous,
         )
 
 
