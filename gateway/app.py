@@ -21,6 +21,7 @@ from gateway.graphql.schema import schema
 from gateway.graphql.view import GraphQLView
 from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import Sandbox
+from gateway.state.idempotency import idempotency_from_url
 from gateway.upstream import Upstream, UpstreamError, WixClient
 
 # Generation-0 threshold once start-up objects are frozen. A GraphQL response allocates many
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.wix_client = client
     app.state.sandbox = sandbox
+    app.state.idempotency = idempotency_from_url(settings.redis_url)
     return app
 
 

@@ -49,6 +49,8 @@ class Settings:
     workers: int = 1
     log_level: str = "info"
     gc_freeze: bool = True
+    # Idempotency keys of mutations: in process when unset; Redis (shared by replicas) when set.
+    redis_url: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout", "call_deadline", "backoff_max"):
@@ -112,6 +114,7 @@ ENV_NAMES: dict[str, str] = {
     "workers": "GATEWAY_WORKERS",
     "log_level": "GATEWAY_LOG_LEVEL",
     "gc_freeze": "GATEWAY_GC_FREEZE",
+    "redis_url": "REDIS_URL",
 }
 
 

@@ -10,6 +10,7 @@ import strawberry
 if TYPE_CHECKING:
     from gateway.config import Settings
     from gateway.graphql.loaders import Loaders
+    from gateway.state.idempotency import Idempotency
     from gateway.upstream import Upstream
 
 
@@ -18,6 +19,8 @@ class Context:
     upstream: Upstream
     loaders: Loaders
     settings: Settings | None = None
+    authorization: str | None = None  # the caller's header: idempotency keys are scoped by it
+    idempotency: Idempotency | None = None
 
 
 Info = strawberry.Info[Context, None]

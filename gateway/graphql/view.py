@@ -19,9 +19,12 @@ class GraphQLView(GraphQL[Context, None]):
         """Bind the caller's `Authorization` (visitor, member or app token) to the upstream, or
         none (the configured API key is used), and start this request's loaders."""
         state = request.app.state
-        upstream = Upstream(state.wix_client, request.headers.get("authorization"))
+        authorization = request.headers.get("authorization")
+        upstream = Upstream(state.wix_client, authorization)
         return Context(
             upstream=upstream,
             loaders=Loaders(upstream),
             settings=getattr(state, "settings", None),
+            authorization=authorization,
+            idempotency=getattr(state, "idempotency", None),
         )
