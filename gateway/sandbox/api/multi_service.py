@@ -24,7 +24,7 @@ from typing import Any
 
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox import multi_service as msb
-from gateway.sandbox.api.bookings_writer import _bulk_response, _item_result, _object
+from gateway.sandbox.api.bookings_writer import _bulk_items, _bulk_response, _item_result, _object
 from gateway.sandbox.api.forms import load_form
 from gateway.sandbox.booking_forms import check_answers
 from gateway.sandbox.bookings import (
@@ -302,12 +302,7 @@ def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> 
        "Bulk Get Multi Service Booking Allowed Actions", API,
        f"{DOCS}/bulk-get-multi-service-booking-allowed-actions")  # fmt: skip
 def bulk_get_multi_service_booking_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
-    ids = call.body.get("multiServiceBookingIds")
-    if not isinstance(ids, list) or not ids:
-        raise invalid("multiServiceBookingIds", "is required", "REQUIRED_FIELD")
-    if len(ids) > MAX_ALLOWED_ACTIONS_IDS:
-        raise invalid("multiServiceBookingIds", f"must contain at most {MAX_ALLOWED_ACTIONS_IDS}"
-                      " items", "MAX_SIZE")  # fmt: skip
+    ids = _bulk_items(call.body, "multiServiceBookingIds", MAX_ALLOWED_ACTIONS_IDS)
     results = []
     with sandbox.store.transaction():
         for index, package_id in enumerate(ids):
