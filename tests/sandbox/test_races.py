@@ -7,12 +7,15 @@ the requests interleave, the slot is decided one booking at a time.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
 
+from gateway.sandbox import booking_checks
 from gateway.sandbox.api.bookings_writer import create_booking
 from gateway.sandbox.errors import WixError
 from gateway.sandbox.routing import Call
@@ -51,11 +54,25 @@ async def test_twenty_confirmed_creates_for_one_slot(
     assert confirmed_in_store(sandbox) == 1
 
 
-async def test_twenty_threads_creating_one_slot(sandbox: Sandbox) -> None:
-    """The same race with real parallelism: the handler called from 20 OS threads at once."""
+async def test_twenty_threads_creating_one_slot(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same race with real parallelism: the handler called from 20 OS threads released
+    together. The availability check is slowed to yield the GIL, so without the store
+    transaction several threads would pass it before any of them saves."""
+    real_free_staff = booking_checks.free_staff
+
+    def slow_free_staff(*args: Any, **kwargs: Any) -> list[str]:
+        free = real_free_staff(*args, **kwargs)
+        time.sleep(0.02)
+        return free
+
+    monkeypatch.setattr(booking_checks, "free_staff", slow_free_staff)
     body = {"booking": appointment(status="CONFIRMED"), "formSubmission": FORM}
+    start_together = threading.Barrier(20)
 
     def attempt(_: int) -> int:
+        start_together.wait()
         try:
             create_booking.handler(sandbox, Call({}, {}, body, "key"))
         except WixError as error:
