@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.graphql.bookings.mutations import BookingMutations
 from gateway.graphql.bookings.resolvers import BookingQueries
 from gateway.graphql.forms.resolvers import FormQueries
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
@@ -26,6 +27,11 @@ EXPECTED_ERRORS = (UpstreamError, GraphQLError, InvalidInput)
 
 @strawberry.type
 class Query(ServiceQueries, TimeSlotQueries, FormQueries, BookingQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(BookingMutations):
     pass
 
 
@@ -56,6 +62,7 @@ def _validation_cache() -> ValidationCache:
 
 schema = GatewaySchema(
     query=Query,
+    mutation=Mutation,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[_parser_cache, _validation_cache],
 )

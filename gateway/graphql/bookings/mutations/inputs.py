@@ -54,3 +54,12 @@ class SlotInput:
             raise bad_user_input(f"`{argument}` needs `eventId`, or `localStart` and `localEnd`")
         if times and self.local_end <= self.local_start:  # type: ignore[operator]
             raise bad_user_input(f"`{argument}.localEnd` must be later than `localStart`")
+
+
+def contact_id(contact: ContactInput | None) -> str | None:
+    return str(contact.contact_id) if contact and contact.contact_id else None
+
+
+def check_participants(participants: int) -> None:
+    if participants < 1:
+        raise bad_user_input("`participants` must be at least 1", "participants")

@@ -1,0 +1,166 @@
+"""Re-checking a slot right before a write, and finding alternatives when it is gone.
+
+Time Slots and Bookings name location types differently: the verified slot is turned into the
+`bookedEntity.slot` Create and Reschedule Booking expect here, in one place (time-slots.md §2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from gateway.graphql.bookings.mutations.outcomes import slot_unavailable
+from gateway.graphql.common import Json
+from gateway.graphql.context import Info
+from gateway.graphql.errors import is_not_found
+from gateway.graphql.scalars import LocalDateTime, format_local, parse_local
+from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID
+from gateway.upstream.errors import UpstreamError
+
+# Time Slots location type -> Bookings location type (time-slots.md §2; CUSTOMER -> CUSTOM is
+# what Wix's recipes do).
+BOOKING_LOCATION_TYPES = {
+    "BUSINESS": "OWNER_BUSINESS",
+    "CUSTOM": "OWNER_CUSTOM",
+    "CUSTOMER": "CUSTOM",
+}
+MAX_ALTERNATIVES = 5
+# Alternatives are looked for this far either side of the slot asked for (our choice: wide
+# enough to span a weekend, small enough for one List call).
+ALTERNATIVES_RADIUS = timedelta(days=3)
+LIST_LIMIT = 1000  # Wix's maximum page of List Availability Time Slots
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRequest:
+    """An appointment slot a caller asks for, in `time_zone` wall time."""
+
+    service_id: str
+    local_start: LocalDateTime
+    local_end: LocalDateTime
+    time_zone: str
+    resource_id: str | None = None
+    location_id: str | None = None
+
+
+def _business(location_id: str) -> Json:
+    return {"id": location_id, "locationType": "BUSINESS"}
+
+
+def booking_location(slot_location: Json | None) -> Json | None:
+    """A Time Slots `location` as a booking's: the id only for business locations."""
+    if not slot_location:
+        return None
+    kind = BOOKING_LOCATION_TYPES.get(str(slot_location.get("locationType")), "UNDEFINED")
+    location: Json = {"locationType": kind}
+    if kind == "OWNER_BUSINESS" and slot_location.get("id"):
+        location["id"] = slot_location["id"]
+    return location
+
+
+def offers_resource(slot: Json, resource_id: str) -> bool:
+    return any(
+        resource.get("id") == resource_id
+        for group in slot.get("availableResources") or []
+        for resource in group.get("resources") or []
+    )
+
+
+async def get_appointment_slot(info: Info, request: AppointmentRequest) -> Json | None:
+    """The slot as Get Availability Time Slot sees it now, or None when it is gone (404) or the
+    chosen staff member isn't free for it."""
+    body: Json = {
+        "serviceId": request.service_id,
+        "localStartDate": format_local(request.local_start),
+        "localEndDate": format_local(request.local_end),
+        "timeZone": request.time_zone,
+    }
+    if request.location_id:
+        body["location"] = _business(request.location_id)
+    if request.resource_id:
+        body["resourceTypes"] = [
+            {"resourceTypeId": STAFF_RESOURCE_TYPE_ID, "resourceIds": [request.resource_id]}
+        ]
+    try:
+        response = await info.context.upstream.time_slots.get_availability(body)
+    except UpstreamError as error:
+        if is_not_found(error):
+            return None
+        raise
+    slot: Json = response["timeSlot"]
+    if request.resource_id and not offers_resource(slot, request.resource_id):
+        return None
+    return slot
+
+
+def booked_slot(slot: Json, time_zone: str, resource_id: str | None) -> Json:
+    """The `bookedEntity.slot` for a verified appointment slot. Without a chosen staff member
+    none is sent: Wix assigns a free one when the booking is confirmed (bookings.md §4.1)."""
+    booked: Json = {
+        "serviceId": slot["serviceId"],
+        "scheduleId": slot.get("scheduleId"),
+        "startDate": slot["localStartDate"],
+        "endDate": slot["localEndDate"],
+        "timezone": time_zone,
+    }
+    if resource_id:
+        booked["resource"] = {"id": resource_id}
+    location = booking_location(slot.get("location"))
+    if location:
+        booked["location"] = location
+    return {key: value for key, value in booked.items() if value is not None}
+
+
+async def alternatives(info: Info, request: AppointmentRequest) -> list[Json]:
+    """Up to `MAX_ALTERNATIVES` bookable slots of the service nearest to the requested start
+    (same location when one was asked for), in start order."""
+    body: Json = {
+        "serviceId": request.service_id,
+        "fromLocalDate": format_local(request.local_start - ALTERNATIVES_RADIUS),
+        "toLocalDate": format_local(request.local_start + ALTERNATIVES_RADIUS),
+        "timeZone": request.time_zone,
+        "bookable": True,
+        "includeResourceTypeIds": [STAFF_RESOURCE_TYPE_ID],
+        "cursorPaging": {"limit": LIST_LIMIT},
+    }
+    if request.location_id:
+        body["locations"] = [_business(request.location_id)]
+    response = await info.context.upstream.time_slots.list_availability(body)
+    slots: list[Json] = response.get("timeSlots") or []
+
+    def distance(slot: Json) -> timedelta:
+        return abs(parse_local(slot["localStartDate"]) - request.local_start)
+
+    nearest = sorted(slots, key=distance)[:MAX_ALTERNATIVES]
+    return sorted(nearest, key=lambda slot: slot["localStartDate"])
+
+
+async def unavailable(info: Info, request: AppointmentRequest, message: str | None = None) -> Json:
+    """The `SlotUnavailable` outcome for an appointment slot, with its alternatives."""
+    found = await alternatives(info, request)
+    return slot_unavailable(found, request.time_zone, message)
+
+
+async def get_event_slot(info: Info, event_id: str) -> tuple[Json, str] | None:
+    """A class session (`timeSlot`, the zone its local times are in), or None when unknown."""
+    try:
+        response = await info.context.upstream.time_slots.get_event(event_id)
+    except UpstreamError as error:
+        if is_not_found(error):
+            return None
+        raise
+    zone = response.get("timeZone") or await info.context.loaders.site_time_zone()
+    return response["timeSlot"], str(zone)
+
+
+def open_spots(event_slot: Json) -> int:
+    """Spots a party can book: `bookableCapacity` (remaining minus waitlist holds)."""
+    spots = event_slot.get("bookableCapacity")
+    if spots is None:
+        spots = event_slot.get("remainingCapacity")
+    return int(spots or 0)
+
+
+def waiting_list_open(event_slot: Json) -> bool:
+    waiting = (event_slot.get("eventInfo") or {}).get("waitingList") or {}
+    return int(waiting.get("remainingCapacity") or 0) > 0
