@@ -98,6 +98,10 @@ def _run(app: Any, host: str, port: int, log_level: str, **options: Any) -> None
 def _log_config(log_level: str) -> dict[str, Any]:
     """uvicorn's logging, plus the `gateway` loggers (upstream retries, timeouts) on stderr."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["mask_tokens"] = {
+        "()": "gateway.sandbox.access_log.MaskTokensFilter"
+    }
+    config["handlers"]["access"]["filters"] = ["mask_tokens"]
     config["loggers"]["gateway"] = {
         "handlers": ["default"],
         "level": log_level.upper(),
