@@ -507,3 +507,26 @@ async def test_sample_flow_create_reschedule_then_add(wix_http: httpx.AsyncClien
         after[0]["endDate"] == after[1]["startDate"]
         and after[1]["endDate"] == after[2]["startDate"]
     )
+
+
+# -- single-booking methods on package bookings -------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["reschedule", "cancel", "confirm", "decline"])
+async def test_single_booking_methods_refuse_package_bookings(
+    wix: httpx.AsyncClient, action: str
+) -> None:
+    msb = await package(wix, [HAIRCUT, MASSAGE])
+    booking = bookings_of(msb)[0]
+    body: Json = {"revision": booking["revision"]}
+    if action == "reschedule":
+        body["slot"] = at(seed.SERVICE_HAIRCUT, "14:00", "14:30", seed.STAFF_DAN)["bookedEntity"][
+            "slot"
+        ]
+    response = await wix.post(
+        f"/_api/bookings-service/v2/bookings/{booking['id']}/{action}", json=body
+    )
+    assert failure(response) == (428, "BOOKING_IN_MULTI_SERVICE_BOOKING")
+    assert (await fetch(wix, msb["id"]))["bookings"][0]["booking"]["revision"] == booking[
+        "revision"
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gateway.sandbox import booking_codes as codes
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox.booking_checks import participants_of
 from gateway.sandbox.bookings import (
@@ -23,7 +24,8 @@ from gateway.sandbox.bookings import (
     save_booking,
     touch,
 )
-from gateway.sandbox.errors import WixError, invalid
+from gateway.sandbox.bulk import bulk_items, bulk_response, item_result, object_field
+from gateway.sandbox.errors import WixError, invalid, precondition
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 
@@ -44,15 +46,6 @@ def _paths(suffix: str, *, documented: str = "service") -> tuple[str, ...]:
     return (service, short) if documented == "service" else (short, service)
 
 
-def _object(body: Doc, name: str) -> Doc:
-    value = body.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise invalid(name, "must be an object")
-    return value
-
-
 def _booking(body: Doc, field: str = "booking") -> Doc:
     """The required `booking` object of a create (the whole call fails without it)."""
     booking = body.get("booking")
@@ -64,53 +57,25 @@ def _booking(body: Doc, field: str = "booking") -> Doc:
 def _mutate(
     sandbox: Sandbox, call: Call, change: Callable[[Doc], object], *, revision: bool = True
 ) -> Doc:
-    """Load, check the revision (a stale one changes nothing), change, revision + 1, save."""
+    """Load, check the revision (a stale one changes nothing), change, revision + 1, save.
+
+    A booking inside a multi-service package is managed through the multi-service methods only
+    (seeds/000, "Method restrictions"), so the single-booking methods refuse it.
+    """
     with sandbox.store.transaction():
         doc = load_booking(sandbox, call.params["bookingId"])
+        if doc.get("multiServiceBookingInfo"):
+            raise precondition(
+                codes.USE_MULTI_SERVICE_METHODS,
+                "This booking belongs to a multi-service booking; use the multi-service methods",
+                {"multiServiceBookingId": doc["multiServiceBookingInfo"].get("id")},
+            )
         if revision or call.body.get("revision") is not None:
             check_revision(doc, call.body.get("revision"))
         change(doc)
         touch(sandbox, doc)
         save_booking(sandbox, doc)
     return {"booking": public_booking(doc)}
-
-
-def _item_result(
-    index: int, booking_id: str | None, item: Doc | None, error: WixError | None
-) -> Doc:
-    metadata: Doc = {"id": booking_id, "originalIndex": index, "success": error is None}
-    if error is not None:
-        metadata["error"] = {"code": error.code, "description": error.message, "data": error.data}
-    return {"itemMetadata": metadata, "item": item}
-
-
-def _bulk_response(results: list[Doc], full: bool) -> Doc:
-    """Wix bulk shape: per-item `itemMetadata` (+ `item` only with returnFullEntity)."""
-    if not full:
-        for result in results:
-            if result["itemMetadata"]["success"]:
-                result.pop("item")
-    for result in results:
-        if result.get("item") is None:
-            result.pop("item", None)
-    successes = sum(1 for r in results if r["itemMetadata"]["success"])
-    return {
-        "results": results,
-        "bulkActionMetadata": {
-            "totalSuccesses": successes,
-            "totalFailures": len(results) - successes,
-            "undetailedFailures": 0,
-        },
-    }
-
-
-def _bulk_items(body: Doc, name: str, maximum: int) -> list[Any]:
-    items = body.get(name)
-    if not isinstance(items, list) or not items:
-        raise invalid(name, "is required", "REQUIRED_FIELD")
-    if len(items) > maximum:
-        raise invalid(name, f"must contain at most {maximum} items", "MAX_SIZE")
-    return items
 
 
 @route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking")
@@ -121,7 +86,7 @@ def create_booking(sandbox: Sandbox, call: Call) -> Doc:
             sandbox,
             _booking(body),
             body.get("formSubmission"),
-            _object(body, "flowControlSettings"),
+            object_field(body, "flowControlSettings"),
         )
         save_booking(sandbox, doc)
     return {"booking": public_booking(doc)}
@@ -131,7 +96,7 @@ def create_booking(sandbox: Sandbox, call: Call) -> Doc:
        f"{DOCS}/bulk-create-booking")  # fmt: skip
 def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
     """A malformed item (400) fails the whole call; an unavailable one fails alone (§4.2)."""
-    infos = _bulk_items(call.body, "createBookingsInfo", MAX_BULK_CREATE)
+    infos = bulk_items(call.body, "createBookingsInfo", MAX_BULK_CREATE)
     results = []
     with sandbox.store.transaction():
         for index, info in enumerate(infos):
@@ -142,16 +107,16 @@ def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
                     sandbox,
                     _booking(info, f"createBookingsInfo[{index}].booking"),
                     info.get("formSubmission"),
-                    _object(info, "flowControlSettings"),
+                    object_field(info, "flowControlSettings"),
                 )
             except WixError as error:
                 if error.status == 400:
                     raise
-                results.append(_item_result(index, None, None, error))
+                results.append(item_result(index, None, None, error))
                 continue
             save_booking(sandbox, doc)
-            results.append(_item_result(index, doc["id"], public_booking(doc), None))
-    return _bulk_response(results, bool(call.body.get("returnFullEntity")))
+            results.append(item_result(index, doc["id"], public_booking(doc), None))
+    return bulk_response(results, bool(call.body.get("returnFullEntity")))
 
 
 @route("POST", _paths("/bookings/{bookingId}/reschedule", documented="short"),
@@ -162,7 +127,7 @@ def reschedule(sandbox: Sandbox, call: Call) -> Doc:
     if not isinstance(slot, dict) or not slot:
         raise invalid("slot", "is required", "REQUIRED_FIELD")
     participants = participants_of(body, "", required=False)
-    flow = _object(body, "flowControlSettings")
+    flow = object_field(body, "flowControlSettings")
     return _mutate(
         sandbox,
         call,
@@ -174,7 +139,7 @@ def reschedule(sandbox: Sandbox, call: Call) -> Doc:
        f"{DOCS}/confirm-booking")  # fmt: skip
 def confirm(sandbox: Sandbox, call: Call) -> Doc:
     body = call.body
-    flow = _object(body, "flowControlSettings")
+    flow = object_field(body, "flowControlSettings")
     return _mutate(
         sandbox,
         call,
@@ -202,7 +167,7 @@ def decline(sandbox: Sandbox, call: Call) -> Doc:
 def confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
     """No revision needed (the 2023 schema has none); a given one is still checked."""
     body = call.body
-    flow = _object(body, "flowControlSettings")
+    flow = object_field(body, "flowControlSettings")
     return _mutate(
         sandbox,
         call,
@@ -217,7 +182,7 @@ def confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
        "Bulk Confirm Or Decline Booking", API,
        f"{DOCS}/bulk-confirm-or-decline-booking")  # fmt: skip
 def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
-    details = _bulk_items(call.body, "details", MAX_BULK_CONFIRM_OR_DECLINE)
+    details = bulk_items(call.body, "details", MAX_BULK_CONFIRM_OR_DECLINE)
     results = []
     with sandbox.store.transaction():
         for index, detail in enumerate(details):
@@ -231,18 +196,18 @@ def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
                     sandbox, doc, payment_status=detail.get("paymentStatus")
                 )
             except WixError as error:
-                results.append(_item_result(index, booking_id or None, None, error))
+                results.append(item_result(index, booking_id or None, None, error))
                 continue
             touch(sandbox, doc)
             save_booking(sandbox, doc)
-            results.append(_item_result(index, booking_id, public_booking(doc), None))
-    return _bulk_response(results, bool(call.body.get("returnFullEntity")))
+            results.append(item_result(index, booking_id, public_booking(doc), None))
+    return bulk_response(results, bool(call.body.get("returnFullEntity")))
 
 
 @route("POST", _paths("/bookings/{bookingId}/cancel"), "Cancel Booking", API,
        f"{DOCS}/cancel-booking")  # fmt: skip
 def cancel(sandbox: Sandbox, call: Call) -> Doc:
-    flow = _object(call.body, "flowControlSettings")
+    flow = object_field(call.body, "flowControlSettings")
     return _mutate(sandbox, call, lambda doc: cancel_booking(sandbox, doc, flow))
 
 
@@ -259,7 +224,7 @@ def update_number_of_participants(sandbox: Sandbox, call: Call) -> Doc:
        "Mark Booking As Pending", API, f"{DOCS}/mark-booking-as-pending")  # fmt: skip
 def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
     body = call.body
-    flow = _object(body, "flowControlSettings")
+    flow = object_field(body, "flowControlSettings")
     return _mutate(
         sandbox,
         call,
@@ -273,7 +238,7 @@ def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
        "Bulk Calculate Allowed Actions", API,
        f"{DOCS}/bulk-calculate-allowed-actions")  # fmt: skip
 def bulk_calculate_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
-    booking_ids = _bulk_items(call.body, "bookingIds", MAX_BULK_ALLOWED_ACTIONS)
+    booking_ids = bulk_items(call.body, "bookingIds", MAX_BULK_ALLOWED_ACTIONS)
     results = []
     with sandbox.store.transaction():
         for index, booking_id in enumerate(booking_ids):
@@ -281,12 +246,10 @@ def bulk_calculate_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
                 doc = load_booking(sandbox, str(booking_id))
             except WixError as error:
                 missing = WixError(404, "NOT_FOUND", error.message, error.data)
-                results.append(_item_result(index, str(booking_id), None, missing))
+                results.append(item_result(index, str(booking_id), None, missing))
                 continue
-            results.append(
-                _item_result(index, str(booking_id), allowed_actions(sandbox, doc), None)
-            )
-    return _bulk_response(results, True)
+            results.append(item_result(index, str(booking_id), allowed_actions(sandbox, doc), None))
+    return bulk_response(results, True)
 
 
 ROUTES = [

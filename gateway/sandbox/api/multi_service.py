@@ -24,7 +24,6 @@ from typing import Any
 
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox import multi_service as msb
-from gateway.sandbox.api.bookings_writer import _bulk_items, _bulk_response, _item_result, _object
 from gateway.sandbox.api.forms import load_form
 from gateway.sandbox.booking_forms import check_answers
 from gateway.sandbox.bookings import (
@@ -37,6 +36,7 @@ from gateway.sandbox.bookings import (
     save_booking,
     touch,
 )
+from gateway.sandbox.bulk import bulk_items, bulk_response, item_result, object_field
 from gateway.sandbox.errors import WixError, invalid
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
@@ -100,7 +100,7 @@ def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     saved in one transaction, or none."""
     body = call.body
     requested = _requested_bookings(body)
-    flow = _object(body, "flowControlSettings")
+    flow = object_field(body, "flowControlSettings")
     answers = body.get("formSubmission")
     with sandbox.store.transaction():
         if isinstance(answers, dict):  # the package's bookings use the all-zero (default) form
@@ -137,7 +137,7 @@ def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     package's resulting timetable must still be back to back."""
     infos = _list(call.body, "rescheduleBookingsInfo")
     _unique_ids(infos, "rescheduleBookingsInfo")
-    flow = _object(call.body, "flowControlSettings")
+    flow = object_field(call.body, "flowControlSettings")
     with sandbox.store.transaction():
         package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
         docs = msb.members(sandbox, package["id"])
@@ -162,7 +162,7 @@ def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 def cancel_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Cancels every active booking (each within its cancellation policy unless the flags say
     otherwise); fails when all are already canceled or declined."""
-    flow = _object(call.body, "flowControlSettings")
+    flow = object_field(call.body, "flowControlSettings")
     with sandbox.store.transaction():
         package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
         docs = msb.members(sandbox, package["id"])
@@ -182,7 +182,7 @@ def _change_every_booking(sandbox: Sandbox, call: Call, field: str, change: Tran
     changed or none (bookings.md §6, state rules)."""
     infos = _list(call.body, field)
     _unique_ids(infos, field)
-    flow = _object(call.body, "flowControlSettings")
+    flow = object_field(call.body, "flowControlSettings")
     with sandbox.store.transaction():
         package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
         docs = msb.members(sandbox, package["id"])
@@ -302,21 +302,21 @@ def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> 
        "Bulk Get Multi Service Booking Allowed Actions", API,
        f"{DOCS}/bulk-get-multi-service-booking-allowed-actions")  # fmt: skip
 def bulk_get_multi_service_booking_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
-    ids = _bulk_items(call.body, "multiServiceBookingIds", MAX_ALLOWED_ACTIONS_IDS)
+    ids = bulk_items(call.body, "multiServiceBookingIds", MAX_ALLOWED_ACTIONS_IDS)
     results = []
     with sandbox.store.transaction():
         for index, package_id in enumerate(ids):
             try:
                 package = msb.load_package(sandbox, str(package_id))
             except WixError as error:
-                results.append(_item_result(index, str(package_id), None, error))
+                results.append(item_result(index, str(package_id), None, error))
                 continue
             active = [d for d in msb.members(sandbox, package["id"]) if msb.is_active(d)]
             each = [allowed_actions(sandbox, doc) for doc in active]
             item = {action: bool(each) and all(a[action] for a in each)
                     for action in ("cancel", "reschedule")}  # fmt: skip
-            results.append(_item_result(index, package["id"], item, None))
-    return _bulk_response(results, True)
+            results.append(item_result(index, package["id"], item, None))
+    return bulk_response(results, True)
 
 
 ROUTES = [
