@@ -1,0 +1,110 @@
+"""Changing an existing booking: read it fresh, write with a revision, map Wix's refusals.
+
+The booking is read with one Query Extended Bookings (`withBookingAllowedActions`) straight from
+Wix rather than from the request's loader cache, so a second mutation in one request sees the
+first one's change; the read and every written booking prime the loaders for the response.
+A stale revision is never retried: Wix's 409 becomes `RevisionConflict` with the booking as it
+is now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from gateway.graphql.bookings.mutations.outcomes import (
+    CONFLICT,
+    NOT_FOUND,
+    booking_updated,
+    is_refusal,
+    not_allowed,
+    not_allowed_by,
+    not_found,
+    revision_conflict,
+)
+from gateway.graphql.bookings.types import Booking
+from gateway.graphql.common import Json
+from gateway.graphql.context import Info
+from gateway.upstream.errors import UpstreamError
+
+# Statuses from which no change is possible any more (bookings.md §9).
+FINAL_STATUSES = ("CANCELED", "DECLINED")
+_WORDS = {"cancel": ("canceled", "cancellation"), "reschedule": ("rescheduled", "reschedule")}
+
+Write = Callable[[str | None], Awaitable[Json]]  # revision -> Wix's `{"booking": ...}`
+Refused = Callable[[UpstreamError], Awaitable[Json | None]]
+
+
+async def read_booking(info: Info, booking_id: str) -> Json | None:
+    """`{"booking", "allowedActions"}` as Wix has it now, or None when there is no such booking."""
+    body = await info.context.upstream.bookings_reader.query_extended_bookings(
+        {"filter": {"id": booking_id}, "cursorPaging": {"limit": 1}}, with_allowed_actions=True
+    )
+    items = body.get("extendedBookings") or []
+    if not items:
+        return None
+    loaders = info.context.loaders
+    loaders.bookings.clear(booking_id)
+    loaders.allowed_actions.clear(booking_id)
+    loaders.booking(items[0])
+    extended: Json = items[0]
+    return extended
+
+
+def refused_by_allowed_actions(extended: Json, action: str) -> Json | None:
+    """`NotAllowed` when the booking's allowed actions forbid `action` (`cancel`/`reschedule`)
+    for a customer; None when they allow it."""
+    if (extended.get("allowedActions") or {}).get(action) is not False:
+        return None
+    status = extended["booking"].get("status")
+    done, policy = _WORDS[action]
+    if status in FINAL_STATUSES:
+        reason = f"The booking is {status}"
+    else:
+        reason = f"The booking's {policy} policy doesn't allow it to be {done} now"
+    return not_allowed(action.capitalize(), reason, f"{action.upper()}_NOT_ALLOWED")
+
+
+async def change_booking(
+    info: Info,
+    booking_id: str,
+    action: str,
+    revision: str | None,
+    write: Write,
+    *,
+    current: Json | None = None,
+    needs_revision: bool = True,
+    refused: Refused | None = None,
+) -> Json:
+    """Write one change. Without `revision` the current one is used (read unless `current`, the
+    booking as just read, is given). `refused` may turn a Wix refusal into a flow-specific
+    outcome before the general mapping (404 `NotFound`, 409 `RevisionConflict`, 403/428
+    `NotAllowed`) applies."""
+    if revision is None and needs_revision:
+        current = current or await read_booking(info, booking_id)
+        if current is None:
+            return not_found("booking", booking_id)
+        revision = str(current["booking"]["revision"])
+    try:
+        response = await write(revision)
+    except UpstreamError as error:
+        outcome = await refused(error) if refused else None
+        return outcome or await change_refused(info, booking_id, action, error)
+    booking: Json = response["booking"]
+    loaders = info.context.loaders
+    loaders.bookings.clear(booking_id)
+    loaders.bookings.prime(booking_id, Booking.from_wix(booking))
+    loaders.allowed_actions.clear(booking_id)
+    return booking_updated(booking)
+
+
+async def change_refused(info: Info, booking_id: str, action: str, error: UpstreamError) -> Json:
+    if error.http_status == CONFLICT:
+        current = await read_booking(info, booking_id)
+        if current is None:
+            return not_found("booking", booking_id)
+        return revision_conflict(current["booking"])
+    if error.http_status == NOT_FOUND:
+        return not_found("booking", booking_id)
+    if is_refusal(error):
+        return not_allowed_by(action, error)
+    raise error
