@@ -21,6 +21,27 @@ EMBEDDED_SANDBOX_BASE_URL = "http://sandbox.embedded"
 EMBEDDED_SANDBOX_API_KEY = "embedded-sandbox-dev-key"
 EMBEDDED_SANDBOX_SITE_ID = "embedded-sandbox-site"
 
+# Availability changes with every booking: a cached slot list may only be a few seconds old.
+MAX_AVAILABILITY_CACHE_SECONDS = 10.0
+LOG_FORMATS = frozenset({"text", "json"})
+_AT_LEAST_ONE = (
+    "max_query_depth",
+    "max_aliases",
+    "max_tokens",
+    "max_query_cost",
+    "max_page_size",
+    "rate_limit_burst",
+    "cache_max_entries",
+)
+_NOT_NEGATIVE = (
+    "rate_limit_per_second",
+    "cache_services_seconds",
+    "cache_policies_seconds",
+    "cache_forms_seconds",
+    "cache_site_properties_seconds",
+    "cache_availability_seconds",
+)
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -50,15 +71,46 @@ class Settings:
     log_level: str = "info"
     gc_freeze: bool = True
     # Idempotency keys of mutations: in process when unset; Redis (shared by replicas) when set.
+    # Also where caches and rate limits live when set.
     redis_url: str | None = None
+    # Protection (gateway/protection): checked before any upstream call.
+    max_query_depth: int = 10
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_query_cost: int = 1000
+    max_page_size: int = 100
+    introspection: bool = True
+    # Per-client token bucket on /graphql: refill per second (0 turns it off) and bucket size.
+    rate_limit_per_second: float = 0.0
+    rate_limit_burst: int = 60
+    # Reference data cache (gateway/cache), TTL in seconds; 0 turns one off.
+    cache_services_seconds: float = 60.0
+    cache_policies_seconds: float = 300.0
+    cache_forms_seconds: float = 300.0
+    cache_site_properties_seconds: float = 3600.0
+    cache_availability_seconds: float = 0.0
+    cache_max_entries: int = 10_000
+    # Observability (gateway/observability).
+    log_format: str = "text"
+    tracing: bool = False
 
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout", "call_deadline", "backoff_max"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{ENV_NAMES[name]} must be greater than 0")
-        for name in ("max_attempts", "workers", "max_connections"):
+        for name in ("max_attempts", "workers", "max_connections", *_AT_LEAST_ONE):
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_NAMES[name]} must be at least 1")
+        for name in _NOT_NEGATIVE:
+            if getattr(self, name) < 0:
+                raise ValueError(f"{ENV_NAMES[name]} must not be negative")
+        if self.cache_availability_seconds > MAX_AVAILABILITY_CACHE_SECONDS:
+            raise ValueError(
+                f"{ENV_NAMES['cache_availability_seconds']} must be at most "
+                f"{MAX_AVAILABILITY_CACHE_SECONDS:g} (availability changes with every booking)"
+            )
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"{ENV_NAMES['log_format']} must be one of {sorted(LOG_FORMATS)}")
         if not 0 < self.port < 65536:
             raise ValueError(f"{ENV_NAMES['port']} must be a TCP port")
 
@@ -115,6 +167,22 @@ ENV_NAMES: dict[str, str] = {
     "log_level": "GATEWAY_LOG_LEVEL",
     "gc_freeze": "GATEWAY_GC_FREEZE",
     "redis_url": "REDIS_URL",
+    "max_query_depth": "GATEWAY_MAX_QUERY_DEPTH",
+    "max_aliases": "GATEWAY_MAX_ALIASES",
+    "max_tokens": "GATEWAY_MAX_TOKENS",
+    "max_query_cost": "GATEWAY_MAX_QUERY_COST",
+    "max_page_size": "GATEWAY_MAX_PAGE_SIZE",
+    "introspection": "GATEWAY_INTROSPECTION",
+    "rate_limit_per_second": "GATEWAY_RATE_LIMIT_PER_SECOND",
+    "rate_limit_burst": "GATEWAY_RATE_LIMIT_BURST",
+    "cache_services_seconds": "GATEWAY_CACHE_SERVICES_SECONDS",
+    "cache_policies_seconds": "GATEWAY_CACHE_POLICIES_SECONDS",
+    "cache_forms_seconds": "GATEWAY_CACHE_FORMS_SECONDS",
+    "cache_site_properties_seconds": "GATEWAY_CACHE_SITE_PROPERTIES_SECONDS",
+    "cache_availability_seconds": "GATEWAY_CACHE_AVAILABILITY_SECONDS",
+    "cache_max_entries": "GATEWAY_CACHE_MAX_ENTRIES",
+    "log_format": "GATEWAY_LOG_FORMAT",
+    "tracing": "GATEWAY_TRACING",
 }
 
 
