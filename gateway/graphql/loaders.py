@@ -8,7 +8,7 @@ request pays only for the loaders its query touches.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -80,6 +80,16 @@ class Loaders:
         if self._site_time_zone is None:
             self._site_time_zone = asyncio.ensure_future(self._fetch_site_time_zone())
         return self._site_time_zone
+
+    @staticmethod
+    async def warm(loader: DataLoader[str, Any], keys: Iterable[str | None]) -> None:
+        """Load `keys` now, in one batch, so that resolvers find them ready (`common.ready`).
+        A failed load stays cached as that key's error: later loads do not call Wix again."""
+        wanted = list(dict.fromkeys(key for key in keys if key))
+        results = await asyncio.gather(*map(loader.load, wanted), return_exceptions=True)
+        for key, result in zip(wanted, results, strict=True):
+            if isinstance(result, Exception):
+                loader.prime(key, result)
 
     def booking(self, extended: Json) -> Booking:
         """Map one Query Extended Bookings item and prime the loaders with what it carries."""

@@ -14,12 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
+from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
 
 NodeT = TypeVar("NodeT")
@@ -133,3 +135,26 @@ async def offset_paged(
         raise bad_user_input("`after` is not a cursor this API returned", "after") from None
     page = await fetch(offset)
     return build_connection(page, token=str(offset), skip=0, has_previous=offset > 0)
+
+
+def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    """The fields of a selection set, with fragments spread in."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:
+            yield from _fields(selection.selections)
+
+
+def node_fields(info: Info) -> frozenset[str]:
+    """The fields a query selects on this connection's nodes (`nodes { ... }` and
+    `edges { node { ... } }`): what the resolver may load ahead for the whole page."""
+    names: set[str] = set()
+    for connection in _fields(info.selected_fields):
+        for field in _fields(connection.selections):
+            if field.name == "nodes":
+                names.update(f.name for f in _fields(field.selections))
+            elif field.name == "edges":
+                for node in (f for f in _fields(field.selections) if f.name == "node"):
+                    names.update(f.name for f in _fields(node.selections))
+    return frozenset(names)

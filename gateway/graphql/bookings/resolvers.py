@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
 
 import strawberry
-from strawberry.types.nodes import Selection
 
 from gateway.graphql.bookings.filters import BookingFilter, BookingSort
 from gateway.graphql.bookings.types import Booking, MultiServiceBooking
 from gateway.graphql.context import Info
 from gateway.graphql.errors import check_first
-from gateway.graphql.pagination import Connection, Page, cursor_paged
+from gateway.graphql.loaders import Loaders
+from gateway.graphql.pagination import Connection, Page, cursor_paged, node_fields
 
 DEFAULT_FIRST = 50  # Query Extended Bookings' default page
 MAX_FIRST = 100  # and its maximum
 
 
-def _selects(selections: Iterable[Selection], name: str) -> bool:
-    """Whether `name` is selected anywhere below these selections (fragments included)."""
-    return any(getattr(s, "name", None) == name or _selects(s.selections, name) for s in selections)
+async def _load_ahead(loaders: Loaders, bookings: list[Booking], wanted: frozenset[str]) -> None:
+    """The page's services and forms, one batch each, before the page is returned: each
+    booking's `service` and `form` then resolve without an await of their own."""
+    warming = []
+    if "service" in wanted:
+        warming.append(loaders.warm(loaders.services, (b.service_id for b in bookings)))
+    if "form" in wanted:
+        warming.append(loaders.warm(loaders.forms, (b.form_id for b in bookings)))
+    await asyncio.gather(*warming)
 
 
 async def bookings(
@@ -32,7 +38,7 @@ async def bookings(
     """Bookings matching `filter`. When `allowedActions` is selected, Wix adds them to this
     page (`withBookingAllowedActions`) and they prime the allowed-actions loader."""
     limit = check_first(first, default=DEFAULT_FIRST, maximum=MAX_FIRST)
-    with_actions = _selects(info.selected_fields, "allowedActions")
+    wanted = node_fields(info)
     loaders = info.context.loaders
 
     async def fetch(cursor: str | None) -> Page[Booking]:
@@ -44,12 +50,14 @@ async def bookings(
         else:  # the cursor restores filter and sort
             query = {"cursorPaging": {"cursor": cursor, "limit": limit}}
         body = await info.context.upstream.bookings_reader.query_extended_bookings(
-            query, with_allowed_actions=with_actions
+            query, with_allowed_actions="allowedActions" in wanted
         )
+        nodes = [loaders.booking(item) for item in body.get("extendedBookings") or []]
+        await _load_ahead(loaders, nodes, wanted)
         metadata = body.get("pagingMetadata") or {}
         next_cursor = (metadata.get("cursors") or {}).get("next")
         return Page(
-            nodes=[loaders.booking(item) for item in body.get("extendedBookings") or []],
+            nodes=nodes,
             next_page=next_cursor if metadata.get("hasNext") and next_cursor else None,
             total=metadata.get("total"),
         )

@@ -12,7 +12,7 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.graphql.common import Json, enum_or, enum_or_none
+from gateway.graphql.common import Json, MaybeAwaitable, enum_or, enum_or_none, ready
 from gateway.graphql.context import Info
 from gateway.graphql.forms.types import Form
 from gateway.graphql.scalars import DateTime, TimeZone, parse_instant
@@ -171,6 +171,25 @@ def _participants(booking: Json) -> int:
     return sum(int(c.get("numberOfParticipants") or 0) for c in choices)
 
 
+@strawberry.type(description="2 to 8 back-to-back appointments booked together.")
+class MultiServiceBooking:
+    id: strawberry.ID
+    booking_ids: list[strawberry.ID]
+
+    @classmethod
+    def from_wix(cls, msb: Json) -> MultiServiceBooking:
+        return cls(
+            id=msb["id"],
+            booking_ids=[b["bookingId"] for b in msb.get("bookings") or [] if b.get("bookingId")],
+        )
+
+    @strawberry.field(description="The bookings, in order (those the caller may read).")
+    async def bookings(self, info: Info) -> list[Booking]:
+        loader = info.context.loaders.bookings
+        found = await asyncio.gather(*(loader.load(i) for i in self.booking_ids))
+        return [b for b in found if b is not None]
+
+
 @strawberry.type(description="A booking of a slot (appointment, class session) or a course.")
 class Booking:
     id: strawberry.ID
@@ -241,48 +260,40 @@ class Booking:
             multi_service_booking_id=(booking.get("multiServiceBookingInfo") or {}).get("id"),
         )
 
-    async def _load_service(self, info: Info) -> Service | None:
+    def _service(self, info: Info) -> MaybeAwaitable[Service | None]:
         if not self.service_id:
             return None
-        return await info.context.loaders.services.load(self.service_id)
+        return ready(info.context.loaders.services.load(self.service_id))
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await self._load_service(info)
+    @strawberry.field(graphql_type=Service | None)
+    def service(self, info: Info) -> MaybeAwaitable[Service | None]:
+        return self._service(info)
 
-    @strawberry.field(description="The booking's form; the service's form when it has none.")
-    async def form(self, info: Info) -> Form | None:
-        form_id = self.form_id
-        if not form_id:
-            service = await self._load_service(info)
-            form_id = service.form_id if service else None
-        return await info.context.loaders.forms.load(form_id) if form_id else None
+    @strawberry.field(
+        graphql_type=Form | None,
+        description="The booking's form; the service's form when it has none.",
+    )
+    def form(self, info: Info) -> MaybeAwaitable[Form | None]:
+        if self.form_id:
+            return ready(info.context.loaders.forms.load(self.form_id))
+        return self._service_form(info)
 
-    @strawberry.field
-    async def allowed_actions(self, info: Info) -> AllowedActions | None:
-        return await info.context.loaders.allowed_actions.load(self.id)
+    async def _service_form(self, info: Info) -> Form | None:
+        if not self.service_id:
+            return None
+        service = await info.context.loaders.services.load(self.service_id)
+        if service is None or not service.form_id:
+            return None
+        return await info.context.loaders.forms.load(service.form_id)
 
-    @strawberry.field
-    async def multi_service_booking(self, info: Info) -> MultiServiceBooking | None:
+    @strawberry.field(graphql_type=AllowedActions | None)
+    def allowed_actions(self, info: Info) -> MaybeAwaitable[AllowedActions | None]:
+        return ready(info.context.loaders.allowed_actions.load(self.id))
+
+    @strawberry.field(graphql_type=MultiServiceBooking | None)
+    def multi_service_booking(self, info: Info) -> MaybeAwaitable[MultiServiceBooking | None]:
         if not self.multi_service_booking_id:
             return None
-        return await info.context.loaders.multi_service_bookings.load(self.multi_service_booking_id)
-
-
-@strawberry.type(description="2 to 8 back-to-back appointments booked together.")
-class MultiServiceBooking:
-    id: strawberry.ID
-    booking_ids: list[strawberry.ID]
-
-    @classmethod
-    def from_wix(cls, msb: Json) -> MultiServiceBooking:
-        return cls(
-            id=msb["id"],
-            booking_ids=[b["bookingId"] for b in msb.get("bookings") or [] if b.get("bookingId")],
+        return ready(
+            info.context.loaders.multi_service_bookings.load(self.multi_service_booking_id)
         )
-
-    @strawberry.field(description="The bookings, in order (those the caller may read).")
-    async def bookings(self, info: Info) -> list[Booking]:
-        loader = info.context.loaders.bookings
-        found = await asyncio.gather(*(loader.load(i) for i in self.booking_ids))
-        return [b for b in found if b is not None]

@@ -6,7 +6,7 @@ import strawberry
 
 from gateway.graphql.context import Info
 from gateway.graphql.errors import check_first
-from gateway.graphql.pagination import Connection, Page, offset_paged
+from gateway.graphql.pagination import Connection, Page, node_fields, offset_paged
 from gateway.graphql.services.filters import ServiceFilter
 from gateway.graphql.services.types import Service
 
@@ -22,6 +22,7 @@ async def services(
     """Services sorted by creation date, as Wix sorts them."""
     limit = check_first(first, default=MAX_FIRST, maximum=MAX_FIRST)
     wql = filter.to_wql() if filter else None
+    load_forms = "form" in node_fields(info)
     loaders = info.context.loaders
 
     async def fetch(offset: int) -> Page[Service]:
@@ -29,6 +30,8 @@ async def services(
         nodes = [Service.from_wix(s) for s in body.get("services") or []]
         for service in nodes:  # later `service(id)` / `Booking.service` in this request
             loaders.services.prime(service.id, service)
+        if load_forms:  # ahead, for the whole page: `Service.form` then needs no await
+            await loaders.warm(loaders.forms, (service.form_id for service in nodes))
         metadata = body.get("pagingMetadata") or {}
         total = metadata.get("total")
         has_next = metadata.get("hasNext")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from gateway.graphql.common import Json, Location, ServiceType, enum_or
+from gateway.graphql.common import Json, Location, MaybeAwaitable, ServiceType, enum_or, ready
 from gateway.graphql.context import Info
 from gateway.graphql.forms.types import Form
 from gateway.graphql.pagination import Connection
@@ -241,17 +241,20 @@ class Service:
             embedded_policy=BookingPolicy.from_wix(policy) if len(policy) > 1 else None,
         )
 
-    @strawberry.field(description="The booking form customers fill in for this service.")
-    async def form(self, info: Info) -> Form | None:
+    @strawberry.field(
+        graphql_type=Form | None,
+        description="The booking form customers fill in for this service.",
+    )
+    def form(self, info: Info) -> MaybeAwaitable[Form | None]:
         if not self.form_id:
             return None
-        return await info.context.loaders.forms.load(self.form_id)
+        return ready(info.context.loaders.forms.load(self.form_id))
 
-    @strawberry.field
-    async def policy(self, info: Info) -> BookingPolicy | None:
+    @strawberry.field(graphql_type=BookingPolicy | None)
+    def policy(self, info: Info) -> MaybeAwaitable[BookingPolicy | None]:
         if self.embedded_policy is not None or not self.policy_id:
             return self.embedded_policy
-        return await info.context.loaders.policies.load(self.policy_id)
+        return ready(info.context.loaders.policies.load(self.policy_id))
 
     @strawberry.field(
         description="Availability of this service: appointment slots, or class sessions for "

@@ -17,7 +17,13 @@ import strawberry
 from gateway.graphql.common import Json, LocationType, ServiceType
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input, check_first, is_not_found
-from gateway.graphql.pagination import Connection, Page, build_connection, cursor_paged
+from gateway.graphql.pagination import (
+    Connection,
+    Page,
+    build_connection,
+    cursor_paged,
+    node_fields,
+)
 from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local, now_local
 from gateway.graphql.time_slots.types import TimeSlot
 from gateway.upstream.errors import UpstreamError
@@ -77,13 +83,18 @@ async def _list(
     """`first_page()` builds the request body of the first page (without paging); `list_page`
     is the `TimeSlotsApi` method that sends a body."""
     limit = check_first(first, default=DEFAULT_FIRST, maximum=MAX_FIRST)
+    load_services = "service" in node_fields(info)
+    loaders = info.context.loaders
 
     async def fetch(cursor: str | None) -> Page[TimeSlot]:
         if cursor is None:
             body = {**await first_page(), "cursorPaging": {"limit": limit}}
         else:
             body = {"cursorPaging": {"cursor": cursor, "limit": limit}}
-        return await _slot_page(info, await list_page(body), metadata_key)
+        page = await _slot_page(info, await list_page(body), metadata_key)
+        if load_services:  # ahead, for the whole page: `TimeSlot.service` then needs no await
+            await loaders.warm(loaders.services, (slot.service_id for slot in page.nodes))
+        return page
 
     return await cursor_paged(after, fetch)
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from gateway.graphql.common import Json, Location
+from gateway.graphql.common import Json, Location, MaybeAwaitable, ready
 from gateway.graphql.context import Info
 from gateway.graphql.scalars import (
     DateTime,
@@ -69,10 +69,10 @@ def _resources(slot: Json) -> list[Resource]:
     ]
 
 
-async def _load_service(root: TimeSlot | NestedTimeSlot, info: Info) -> Service | None:
-    if not root.service_id:
+def _service(service_id: str | None, info: Info) -> MaybeAwaitable[Service | None]:
+    if not service_id:
         return None
-    return await info.context.loaders.services.load(root.service_id)
+    return ready(info.context.loaders.services.load(service_id))
 
 
 @strawberry.type(description="One service's part of a multi-service slot, in booking order.")
@@ -84,7 +84,10 @@ class NestedTimeSlot:
     end: DateTime
     schedule_id: strawberry.ID | None
     resources: list[Resource]
-    service: LazyService | None = strawberry.field(resolver=_load_service)
+
+    @strawberry.field(graphql_type=LazyService | None)
+    def service(self, info: Info) -> MaybeAwaitable[Service | None]:
+        return _service(self.service_id, info)
 
     @classmethod
     def from_wix(cls, nested: Json, time_zone: str) -> NestedTimeSlot:
@@ -125,7 +128,10 @@ class TimeSlot:
     schedule_id: strawberry.ID | None
     all_day: bool
     nested_slots: list[NestedTimeSlot]
-    service: LazyService | None = strawberry.field(resolver=_load_service)
+
+    @strawberry.field(graphql_type=LazyService | None)
+    def service(self, info: Info) -> MaybeAwaitable[Service | None]:
+        return _service(self.service_id, info)
 
     @classmethod
     def from_wix(cls, slot: Json, time_zone: str) -> TimeSlot:
