@@ -293,3 +293,23 @@ async def test_unknown_multi_service_booking_is_null(gateway: Gateway) -> None:
         '{ multiServiceBooking(id: "00000000-0000-4000-8000-0000000000bb") { id } }'
     )
     assert body == {"data": {"multiServiceBooking": None}}
+
+
+async def test_fields_selected_through_fragments_are_loaded_ahead_too(gateway: Gateway) -> None:
+    await seeded(gateway, 9)
+    data = await gateway.data(
+        """
+        query { bookings { edges { node { ...Row } } } }
+        fragment Row on Booking {
+          id
+          ... on Booking { allowedActions { cancel } service { name } }
+          form { id }
+        }
+        """
+    )
+    assert len(data["bookings"]["edges"]) == 9
+    assert gateway.calls() == {
+        QUERY_BOOKINGS: 1,
+        QUERY_SERVICES: 1,
+        GET_FORM: len(BOOKED_SERVICES),
+    }
