@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.graphql.bookings.mutations import BookingMutations
+from gateway.graphql.bookings.mutations.packages import PackageMutations
 from gateway.graphql.bookings.resolvers import BookingQueries
 from gateway.graphql.forms.resolvers import FormQueries
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
@@ -31,7 +32,7 @@ class Query(ServiceQueries, TimeSlotQueries, FormQueries, BookingQueries):
 
 
 @strawberry.type
-class Mutation(BookingMutations):
+class Mutation(BookingMutations, PackageMutations):
     pass
 
 

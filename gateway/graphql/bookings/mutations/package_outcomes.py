@@ -1,0 +1,108 @@
+"""Outcome types of the multi-service package mutations (rendered by `outcomes.render`)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.graphql.bookings.mutations.outcomes import TYPENAME, outcome_type
+from gateway.graphql.bookings.types import Booking, MultiServiceBooking
+from gateway.graphql.common import Json
+from gateway.graphql.time_slots.types import TimeSlot
+
+MIN_PACKAGE_BOOKINGS = 2  # fewer and Wix deletes the package (bookings.md §6)
+
+
+def _bookings(msb: Json) -> list[Booking]:
+    """The package's bookings, when the response carries them (earliest first)."""
+    return [
+        Booking.from_wix(item["booking"])
+        for item in msb.get("bookings") or []
+        if item.get("booking")
+    ]
+
+
+@outcome_type
+@strawberry.type(
+    description="The package was booked: 2 to 8 back-to-back bookings, `CREATED`, or "
+    "`CONFIRMED` when `confirm: true` (`PENDING` for services that need approval)."
+)
+class PackageBooked:
+    multi_service_booking: MultiServiceBooking
+    bookings: list[Booking] = strawberry.field(description="The package's bookings, in order.")
+
+    @classmethod
+    def from_outcome(cls, data: Json) -> PackageBooked:
+        msb = data["multiServiceBooking"]
+        return cls(multi_service_booking=MultiServiceBooking.from_wix(msb), bookings=_bookings(msb))
+
+
+def package_booked(msb: Json) -> Json:
+    return {TYPENAME: "PackageBooked", "multiServiceBooking": msb}
+
+
+@outcome_type
+@strawberry.type(
+    description="The package was changed. When fewer than two bookings are left Wix deletes "
+    "the package (`dissolved`), and the one left is a standalone booking."
+)
+class PackageUpdated:
+    multi_service_booking: MultiServiceBooking | None = strawberry.field(
+        description="The package; null when it was dissolved."
+    )
+    bookings: list[Booking] = strawberry.field(
+        description="The bookings the package holds now, in order (or the one left)."
+    )
+    dissolved: bool
+
+    @classmethod
+    def from_outcome(cls, data: Json) -> PackageUpdated:
+        msb = data["multiServiceBooking"]
+        bookings = _bookings(msb)
+        dissolved = len(msb.get("bookings") or []) < MIN_PACKAGE_BOOKINGS
+        return cls(
+            multi_service_booking=None if dissolved else MultiServiceBooking.from_wix(msb),
+            bookings=bookings,
+            dissolved=dissolved,
+        )
+
+
+def package_updated(msb: Json) -> Json:
+    return {TYPENAME: "PackageUpdated", "multiServiceBooking": msb}
+
+
+@outcome_type
+@strawberry.type(
+    description="No back-to-back slot of these services starts at that time (taken, against "
+    "the booking policy, or lost at confirmation)."
+)
+class PackageUnavailable:
+    message: str
+    alternatives: list[TimeSlot] = strawberry.field(
+        description="Up to 5 bookable multi-service slots of the same services nearest to the "
+        "start asked for (`nestedSlots` gives each service's part)."
+    )
+
+    @classmethod
+    def from_outcome(cls, data: Json) -> PackageUnavailable:
+        zone = data["timeZone"]
+        return cls(
+            message=data["message"],
+            alternatives=[TimeSlot.from_wix(slot, zone) for slot in data["alternatives"]],
+        )
+
+
+def package_unavailable(alternatives: list[Json], time_zone: str, message: str) -> Json:
+    """`alternatives` are Wix multi-service Time Slots written in `time_zone`."""
+    return {
+        TYPENAME: "PackageUnavailable",
+        "message": message,
+        "alternatives": alternatives,
+        "timeZone": time_zone,
+    }
+
+
+def package_bookings(outcome: object) -> list[Booking]:
+    """The bookings a rendered package outcome carries (to prime the request's loaders)."""
+    if isinstance(outcome, PackageBooked | PackageUpdated):
+        return outcome.bookings
+    return []
