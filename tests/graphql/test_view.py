@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from gateway.sandbox import seed
 from tests.graphql import Gateway, gateway
 
@@ -16,8 +18,9 @@ async def test_browsers_get_graphiql(gateway: Gateway) -> None:
 
 
 async def test_queries_over_get(gateway: Gateway) -> None:
-    query = '{ service(id: "%s") { name } }' % seed.SERVICE_YOGA  # noqa: UP031
-    response = await gateway.http.get("/graphql", params={"query": query})
+    query = "query($id: ID!) { service(id: $id) { name } }"
+    variables = json.dumps({"id": seed.SERVICE_YOGA})
+    response = await gateway.http.get("/graphql", params={"query": query, "variables": variables})
     assert response.status_code == 200
     assert response.json() == {"data": {"service": {"name": "Vinyasa Yoga"}}}
 
