@@ -1,0 +1,255 @@
+"""Anonymous booking links (issue item 6; bookings.md §7; seeds/001 "Generate an anonymous
+booking link", "Cancel a booking anonymously", "Reschedule a booking anonymously").
+
+The business mints a token for a booking (`createAnonymousLink`, authenticated); the customer
+then reads, cancels or reschedules it with the token alone, no Authorization header needed.
+Every action reads the booking with the token first and checks `allowedAnonymousActions`, as
+Wix asks. The token is a credential: the upstream layer sends it with no other credentials and
+keeps it out of logs and error texts; nothing here logs or echoes it (it is returned only by
+`createAnonymousLink`, which is not idempotent-keyed so it is never stored).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gateway.graphql.bookings.mutations.booking_changes import refused_by_allowed_actions
+from gateway.graphql.bookings.mutations.idempotent import run_idempotent
+from gateway.graphql.bookings.mutations.inputs import SlotInput
+from gateway.graphql.bookings.mutations.outcomes import (
+    CONFLICT,
+    TYPENAME,
+    BookingUpdated,
+    IdempotencyKeyReused,
+    NotAllowed,
+    NotFound,
+    PolicyViolation,
+    RevisionConflict,
+    SlotUnavailable,
+    booking_updated,
+    is_refusal,
+    is_status,
+    not_allowed,
+    not_allowed_by,
+    not_found,
+    outcome_type,
+    render,
+    revision_conflict,
+)
+from gateway.graphql.bookings.mutations.rescheduling import verify_new_slot
+from gateway.graphql.bookings.types import AllowedActions, Booking
+from gateway.graphql.common import Json
+from gateway.graphql.context import Info
+from gateway.upstream.errors import UpstreamError
+
+# Get Anonymous Action Token's response field is unconfirmed (bookings.md §7): likely `token`.
+TOKEN_FIELD = "token"
+# How Wix answers a token that is unknown (401) or whose booking is gone (404), bookings.md §7.
+BAD_TOKEN_STATUSES = (401, 404)
+
+
+@outcome_type
+@strawberry.type(description="A link token for a booking and what its holder may do with it.")
+class AnonymousLink:
+    token: str = strawberry.field(
+        description="A credential: put it in the link you send the customer, keep it secret."
+    )
+    allowed_anonymous_actions: AllowedActions
+
+    @classmethod
+    def from_outcome(cls, data: Json) -> AnonymousLink:
+        actions = AllowedActions.from_wix(data["allowedAnonymousActions"])
+        return cls(token=data["token"], allowed_anonymous_actions=actions)
+
+
+@outcome_type
+@strawberry.type(description="The link's token is not valid, or its booking no longer exists.")
+class InvalidAnonymousToken:
+    message: str
+
+    @classmethod
+    def from_outcome(cls, data: Json) -> InvalidAnonymousToken:
+        return cls(message=data["message"])
+
+
+def invalid_token() -> Json:
+    message = "The link is not valid, or its booking no longer exists"
+    return {TYPENAME: "InvalidAnonymousToken", "message": message}
+
+
+@strawberry.type(description="A booking as the holder of its anonymous link sees it.")
+class AnonymousBooking:
+    booking: Booking
+    allowed_anonymous_actions: AllowedActions
+
+
+CreateAnonymousLinkResult = Annotated[
+    AnonymousLink | NotFound | NotAllowed, strawberry.union("CreateAnonymousLinkResult")
+]
+CancelAnonymouslyResult = Annotated[
+    BookingUpdated | InvalidAnonymousToken | NotAllowed | RevisionConflict | IdempotencyKeyReused,
+    strawberry.union("CancelBookingAnonymouslyResult"),
+]
+RescheduleAnonymouslyResult = Annotated[
+    BookingUpdated
+    | SlotUnavailable
+    | PolicyViolation
+    | NotFound
+    | InvalidAnonymousToken
+    | NotAllowed
+    | RevisionConflict
+    | IdempotencyKeyReused,
+    strawberry.union("RescheduleBookingAnonymouslyResult"),
+]
+
+
+async def _read(info: Info, token: str) -> Json | None:
+    """Get Booking Anonymously (`{booking, allowedAnonymousActions}`), None for a bad token."""
+    try:
+        return await info.context.upstream.bookings_writer.get_booking_anonymously(token)
+    except UpstreamError as error:
+        if is_status(error, *BAD_TOKEN_STATUSES):
+            return None
+        raise
+
+
+def _refused_anonymously(current: Json, action: str) -> Json | None:
+    """`NotAllowed` when `allowedAnonymousActions` forbid `action` (cancel / reschedule)."""
+    extended = {"booking": current["booking"], "allowedActions": current["allowedAnonymousActions"]}
+    return refused_by_allowed_actions(extended, action)
+
+
+async def _write_refused(info: Info, token: str, action: str, error: UpstreamError) -> Json:
+    """Wix's refusal of an anonymous write as its union member; anything else stays an error."""
+    if is_status(error, CONFLICT):
+        current = await _read(info, token)
+        return revision_conflict(current["booking"]) if current else invalid_token()
+    if is_status(error, *BAD_TOKEN_STATUSES):
+        return invalid_token()
+    if is_refusal(error):  # e.g. BOOKING_CANNOT_BE_CANCELLED (seeds/001)
+        return not_allowed_by(action, error)
+    raise error
+
+
+async def _create_link(info: Info, booking_id: str) -> Json:
+    writer = info.context.upstream.bookings_writer
+    try:
+        token = str((await writer.get_anonymous_action_token(booking_id))[TOKEN_FIELD])
+    except UpstreamError as error:
+        if is_status(error, 404):
+            return not_found("booking", booking_id)
+        if is_refusal(error):
+            return not_allowed_by("Creating an anonymous link", error)
+        raise
+    current = await _read(info, token)
+    if current is None:  # the booking went away in between
+        return not_found("booking", booking_id)
+    actions = current["allowedAnonymousActions"]
+    return {TYPENAME: "AnonymousLink", "token": token, "allowedAnonymousActions": actions}
+
+
+async def _cancel(info: Info, token: str) -> Json:
+    current = await _read(info, token)
+    if current is None:
+        return invalid_token()
+    refusal = _refused_anonymously(current, "cancel")
+    if refusal:
+        return refusal
+    body = {"revision": current["booking"]["revision"]}
+    try:
+        response = await info.context.upstream.bookings_writer.cancel_booking_anonymously(
+            token, body
+        )
+    except UpstreamError as error:
+        return await _write_refused(info, token, "Cancel", error)
+    return booking_updated(response["booking"])
+
+
+async def _reschedule(info: Info, token: str, new_slot: SlotInput) -> Json:
+    current = await _read(info, token)
+    if current is None:
+        return invalid_token()
+    refusal = _refused_anonymously(current, "reschedule")
+    if refusal:
+        return refusal
+    booking = current["booking"]
+    if not (booking.get("bookedEntity") or {}).get("slot"):
+        reason = "Course bookings can't be rescheduled"
+        return not_allowed("Reschedule", reason, "COURSE_NOT_RESCHEDULABLE")
+    checked = await verify_new_slot(info, booking, new_slot)
+    if checked.failure is not None:
+        return checked.failure
+    body = {"slot": checked.booked, "revision": booking["revision"]}
+    try:
+        response = await info.context.upstream.bookings_writer.reschedule_booking_anonymously(
+            token, body
+        )
+    except UpstreamError as error:
+        outcome = await checked.refused(error)
+        return outcome or await _write_refused(info, token, "Reschedule", error)
+    return booking_updated(response["booking"])
+
+
+async def create_anonymous_link(info: Info, booking_id: strawberry.ID) -> CreateAnonymousLinkResult:
+    return render(await _create_link(info, str(booking_id)))
+
+
+async def cancel_booking_anonymously(
+    info: Info, token: str, idempotency_key: str | None = None
+) -> CancelAnonymouslyResult:
+    outcome = await run_idempotent(
+        info, "cancelBookingAnonymously", idempotency_key, {"token": token},
+        lambda: _cancel(info, token),
+    )  # fmt: skip
+    return render(outcome)
+
+
+async def reschedule_booking_anonymously(
+    info: Info, token: str, new_slot: SlotInput, idempotency_key: str | None = None
+) -> RescheduleAnonymouslyResult:
+    new_slot.check("newSlot")
+    outcome = await run_idempotent(
+        info, "rescheduleBookingAnonymously", idempotency_key,
+        {"token": token, "newSlot": new_slot}, lambda: _reschedule(info, token, new_slot),
+    )  # fmt: skip
+    return render(outcome)
+
+
+async def anonymous_booking(info: Info, token: str) -> AnonymousBooking | None:
+    current = await _read(info, token)
+    if current is None:
+        return None
+    return AnonymousBooking(
+        booking=Booking.from_wix(current["booking"]),
+        allowed_anonymous_actions=AllowedActions.from_wix(current["allowedAnonymousActions"]),
+    )
+
+
+@strawberry.type
+class AnonymousMutations:
+    create_anonymous_link = strawberry.mutation(
+        resolver=create_anonymous_link,
+        description="Mint the token of a booking's anonymous link (authenticated): with it the "
+        "customer can see, cancel or reschedule the booking without an account.",
+    )
+    cancel_booking_anonymously = strawberry.mutation(
+        resolver=cancel_booking_anonymously,
+        description="Cancel the booking of an anonymous link, when its policy allows; needs "
+        "no Authorization header.",
+    )
+    reschedule_booking_anonymously = strawberry.mutation(
+        resolver=reschedule_booking_anonymously,
+        description="Move the booking of an anonymous link to `newSlot` (checked first), when "
+        "its policy allows; needs no Authorization header.",
+    )
+
+
+@strawberry.type
+class AnonymousQueries:
+    anonymous_booking: AnonymousBooking | None = strawberry.field(
+        resolver=anonymous_booking,
+        description="The booking of an anonymous link and what the link allows; null when the "
+        "token is not valid. Needs no Authorization header.",
+    )
