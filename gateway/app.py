@@ -1,4 +1,4 @@
-"""The gateway's Starlette app: `/graphql`, `/healthz` and `/readyz` over one `WixClient`.
+"""The gateway's Starlette app: `/graphql`, `/healthz`, `/readyz`, `/metrics` over one `WixClient`.
 
 With no Wix credentials configured the upstream is the embedded sandbox, reached through an
 in-process ASGI transport, so `python -m gateway` needs no second port and no network.
@@ -12,17 +12,25 @@ from contextlib import asynccontextmanager
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from gateway import observability
+from gateway.cache.backends import cache_from
+from gateway.cache.client import CachingWixClient, fresh_reads
 from gateway.config import Settings
 from gateway.graphql.schema import schema
 from gateway.graphql.view import GraphQLView
+from gateway.observability.metrics import metrics_endpoint
+from gateway.observability.middleware import ObservabilityMiddleware
+from gateway.protection.rate_limit import buckets_from
+from gateway.protection.rate_limit_middleware import RateLimitMiddleware
 from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import Sandbox
 from gateway.state.idempotency import idempotency_from_url
-from gateway.upstream import Upstream, UpstreamError, WixClient
+from gateway.upstream import Upstream, UpstreamError
 
 # Generation-0 threshold once start-up objects are frozen. A GraphQL response allocates many
 # short-lived objects; with the default (700) the collector took about a third of the CPU at
@@ -36,9 +44,10 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Wix (or the sandbox) answers Get Site Properties with our credentials."""
+    """Wix (or the sandbox) answers Get Site Properties with our credentials (never cached)."""
     try:
-        await Upstream(request.app.state.wix_client).services.get_site_properties()
+        with fresh_reads():
+            await Upstream(request.app.state.wix_client).services.get_site_properties()
     except UpstreamError as error:
         return JSONResponse({"status": "unavailable", "code": error.code}, 503)
     return JSONResponse({"status": "ready"})
@@ -52,7 +61,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.uses_embedded_sandbox:
         sandbox = Sandbox.open(settings.sandbox_db)
         transport = httpx.ASGITransport(app=build_sandbox_app(sandbox))
-    client = WixClient(settings, transport=transport)
+    observability.configure(settings)
+    cache = cache_from(settings.redis_url, settings.cache_max_entries)
+    client = CachingWixClient(settings, cache, transport=transport)
+    rate = settings.rate_limit_per_second
+    buckets = buckets_from(rate, settings.rate_limit_burst, settings.redis_url) if rate else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,6 +81,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", GraphQLView(schema)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
+        ],
+        # Outermost first: every request gets its id and log line, refused ones included.
+        middleware=[
+            Middleware(ObservabilityMiddleware),
+            Middleware(RateLimitMiddleware, buckets=buckets),
         ],
         lifespan=lifespan,
     )

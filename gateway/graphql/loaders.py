@@ -19,6 +19,7 @@ from gateway.graphql.common import Json
 from gateway.graphql.errors import is_not_found
 from gateway.graphql.forms.types import Form
 from gateway.graphql.services.types import BookingPolicy, Service
+from gateway.observability.dataloader import MeasuredDataLoader
 from gateway.upstream import Upstream
 from gateway.upstream.errors import UpstreamError
 
@@ -50,30 +51,30 @@ class Loaders:
     @cached_property
     def services(self) -> DataLoader[str, Service | None]:
         """Services by id: one Query Services with `id $in` per tick."""
-        return DataLoader(self._load_services, max_batch_size=MAX_IDS_PER_QUERY)
+        return MeasuredDataLoader(self._load_services, max_batch_size=MAX_IDS_PER_QUERY)
 
     @cached_property
     def forms(self) -> DataLoader[str, Form | None]:
         """Forms by id: one Get Form per distinct form (Wix Forms has no batch read)."""
-        return DataLoader(self._load_forms)
+        return MeasuredDataLoader(self._load_forms)
 
     @cached_property
     def policies(self) -> DataLoader[str, BookingPolicy | None]:
-        return DataLoader(self._load_policies)
+        return MeasuredDataLoader(self._load_policies)
 
     @cached_property
     def bookings(self) -> DataLoader[str, Booking | None]:
         """Bookings by id: one Query Extended Bookings with `id $in` per tick."""
-        return DataLoader(self._load_bookings, max_batch_size=MAX_IDS_PER_QUERY)
+        return MeasuredDataLoader(self._load_bookings, max_batch_size=MAX_IDS_PER_QUERY)
 
     @cached_property
     def allowed_actions(self) -> DataLoader[str, AllowedActions | None]:
         """Allowed actions by booking id: one Bulk Calculate Allowed Actions per tick."""
-        return DataLoader(self._load_allowed_actions, max_batch_size=MAX_IDS_PER_QUERY)
+        return MeasuredDataLoader(self._load_allowed_actions, max_batch_size=MAX_IDS_PER_QUERY)
 
     @cached_property
     def multi_service_bookings(self) -> DataLoader[str, MultiServiceBooking | None]:
-        return DataLoader(self._load_multi_service_bookings)
+        return MeasuredDataLoader(self._load_multi_service_bookings)
 
     def site_time_zone(self) -> Awaitable[str]:
         """The site's IANA zone: one Get Site Properties per request, when first needed."""

@@ -18,6 +18,10 @@ from gateway.graphql.forms.resolvers import FormQueries
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
 from gateway.graphql.services.resolvers import ServiceQueries
 from gateway.graphql.time_slots.resolvers import TimeSlotQueries
+from gateway.observability.extension import OperationObserver
+from gateway.observability.scope import current_request_id
+from gateway.protection.extension import QueryProtection
+from gateway.protection.masking import MaskUnexpectedErrors
 from gateway.upstream import UpstreamError
 
 logger = logging.getLogger("gateway.graphql")
@@ -42,16 +46,19 @@ class GatewaySchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Errors clients caused or Wix reported are expected: one log line, no traceback.
-        Anything else is a bug and is logged with its traceback."""
-        unexpected = []
+        Anything else is a bug and is logged with its traceback and the request id that the
+        client gets in its place (`MaskUnexpectedErrors`)."""
         for error in errors:
             original = error.original_error
             if original is None or isinstance(original, EXPECTED_ERRORS):
                 logger.info("graphql error: %s %s", error.message, error.extensions or "")
             else:
-                unexpected.append(error)
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+                logger.error(
+                    "unexpected error (request id %s): %s",
+                    current_request_id(),
+                    error.message,
+                    exc_info=original,
+                )
 
 
 def _parser_cache() -> ParserCache:
@@ -62,9 +69,14 @@ def _validation_cache() -> ValidationCache:
     return ValidationCache(maxsize=CACHED_DOCUMENTS)
 
 
+def _masking() -> MaskUnexpectedErrors:
+    return MaskUnexpectedErrors(expected=EXPECTED_ERRORS)
+
+
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[_parser_cache, _validation_cache],
+    # QueryProtection first: its limits run before parsing and validation.
+    extensions=[QueryProtection, _parser_cache, _validation_cache, OperationObserver, _masking],
 )

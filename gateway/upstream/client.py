@@ -23,6 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from gateway.config import Settings
+from gateway.observability.upstream import record_upstream_call
 from gateway.upstream.errors import (
     UpstreamError,
     error_from_response,
@@ -310,6 +311,8 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _log(
     call: _Call, status: int | None, started: float, request_id: str | None, attempt: int
 ) -> None:
+    """Every attempt: into the request's record, metrics and spans; at debug level, the log."""
+    record_upstream_call(call.method, call.template, status, started)
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
             "%s %s -> %s in %.1f ms (request id %s, attempt %d)",

@@ -1,0 +1,1 @@
+"""Reference-data caching at the upstream layer (`CachingWixClient`), in process or in Redis."""

@@ -1,0 +1,76 @@
+"""Where cached responses live: in process (a bounded LRU) or in Redis (shared by replicas).
+
+Both store JSON text under a key for a TTL and have one behaviour. A cache is an optimisation,
+so a Redis failure is logged and counts as a miss instead of failing the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("gateway.cache")
+
+
+class CacheBackend(Protocol):
+    async def get(self, key: str) -> str | None: ...
+    async def set(self, key: str, value: str, ttl: float) -> None: ...
+
+
+class MemoryCache:
+    def __init__(self, max_entries: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._max_entries = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, str]] = OrderedDict()  # expires, value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def get(self, key: str) -> str | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires, value = entry
+        if expires <= self._clock():
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return value
+
+    async def set(self, key: str, value: str, ttl: float) -> None:
+        self._entries[key] = (self._clock() + ttl, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)  # the least recently used
+
+
+class RedisCache:
+    def __init__(self, redis: Redis, prefix: str = "gateway:cache:") -> None:
+        self._redis = redis
+        self._prefix = prefix
+
+    async def get(self, key: str) -> str | None:
+        try:
+            value = await self._redis.get(self._prefix + key)
+        except RedisError as error:
+            logger.warning("cache read failed, calling Wix instead: %s", error)
+            return None
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def set(self, key: str, value: str, ttl: float) -> None:
+        try:
+            await self._redis.set(self._prefix + key, value, px=max(1, round(ttl * 1000)))
+        except RedisError as error:
+            logger.warning("cache write failed: %s", error)
+
+
+def cache_from(redis_url: str | None, max_entries: int) -> CacheBackend:
+    if redis_url:
+        return RedisCache(Redis.from_url(redis_url))
+    return MemoryCache(max_entries)

@@ -1,0 +1,39 @@
+"""Unexpected exceptions reach clients as "Internal server error" with the request id only.
+
+The schema's `process_errors` has logged the full traceback (with the same request id) before
+this extension rewrites the result, so an operator can find the cause from what the client saw.
+Expected errors (bad input, Wix errors, refusals) pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from gateway.observability.responses import INTERNAL_ERROR_MESSAGE, INTERNAL_SERVER_ERROR
+from gateway.observability.scope import current_request_id
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self, expected: tuple[type[BaseException], ...]) -> None:
+        self._expected = expected
+        super().__init__(should_mask_error=self._unexpected, error_message=INTERNAL_ERROR_MESSAGE)
+
+    def _unexpected(self, error: GraphQLError) -> bool:
+        original = error.original_error
+        return original is not None and not isinstance(original, self._expected)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return GraphQLError(
+            self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={
+                "code": INTERNAL_SERVER_ERROR,
+                "requestId": current_request_id() or uuid.uuid4().hex,
+            },
+        )
