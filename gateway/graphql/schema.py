@@ -12,6 +12,10 @@ from strawberry.types import ExecutionContext
 
 from gateway.graphql.bookings.mutations import BookingMutations
 from gateway.graphql.bookings.mutations.anonymous import AnonymousMutations, AnonymousQueries
+from gateway.graphql.bookings.mutations.double_booking import (
+    DoubleBookingMutations,
+    DoubleBookingQueries,
+)
 from gateway.graphql.bookings.mutations.packages import PackageMutations
 from gateway.graphql.bookings.resolvers import BookingQueries
 from gateway.graphql.forms.resolvers import FormQueries
@@ -32,12 +36,19 @@ EXPECTED_ERRORS = (UpstreamError, GraphQLError, InvalidInput)
 
 
 @strawberry.type
-class Query(ServiceQueries, TimeSlotQueries, FormQueries, BookingQueries, AnonymousQueries):
+class Query(
+    ServiceQueries,
+    TimeSlotQueries,
+    FormQueries,
+    BookingQueries,
+    AnonymousQueries,
+    DoubleBookingQueries,
+):
     pass
 
 
 @strawberry.type
-class Mutation(BookingMutations, PackageMutations, AnonymousMutations):
+class Mutation(BookingMutations, PackageMutations, AnonymousMutations, DoubleBookingMutations):
     pass
 
 
