@@ -256,6 +256,18 @@ async def test_online_booking_disabled_is_a_policy_violation(gateway: Gateway) -
     assert result["onlineBookingDisabled"] is True
 
 
+async def test_more_participants_than_the_policy_allows_is_not_allowed(gateway: Gateway) -> None:
+    """Wix refuses the create (428): an appointment is for one participant."""
+    slot = await haircut_slot(gateway)
+    result = await mutate(gateway, "bookAppointment", appointment_input(slot, participants=2))
+    assert result["__typename"] == "NotAllowed"
+    assert (result["code"], result["reason"]) == (
+        "VALIDATION_FAILURE",
+        "At most 1 participants per booking",
+    )
+    assert stored_bookings(gateway) == []
+
+
 async def test_unknown_service_is_not_found(gateway: Gateway) -> None:
     slot = await haircut_slot(gateway)
     missing = "e5000000-0000-4000-8000-0000000000ff"

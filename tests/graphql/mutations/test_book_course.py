@@ -108,6 +108,12 @@ async def test_after_the_course_started_is_a_policy_violation(gateway: Gateway) 
     assert stored_bookings(gateway) == []
 
 
+async def test_more_than_the_policy_allows_per_booking_is_not_allowed(gateway: Gateway) -> None:
+    result = await book(gateway, participants=5)
+    assert (result["__typename"], result["code"]) == ("NotAllowed", "VALIDATION_FAILURE")
+    assert stored_bookings(gateway) == []
+
+
 async def test_unknown_service_is_not_found(gateway: Gateway) -> None:
     missing = "e5000000-0000-4000-8000-0000000000ff"
     result = await book(gateway, serviceId=missing)

@@ -139,8 +139,10 @@ async def test_class_and_course_bookings_are_idempotent(gateway: Gateway, mutati
     booking.update(contact=CONTACT, confirm=True, idempotencyKey=key)
     first = await mutate(gateway, mutation, booking)
     again = await mutate(gateway, mutation, booking)
+    reused = await mutate(gateway, mutation, {**booking, "participants": 2})
     assert first["__typename"] == "BookingCreated"
     assert again == first
+    assert (reused["__typename"], reused["key"]) == ("IdempotencyKeyReused", key)
     assert gateway.calls()[CREATE_BOOKING] == 1
 
 
@@ -158,9 +160,14 @@ async def test_cancel_and_reschedule_are_idempotent(gateway: Gateway) -> None:
     cancel = {"bookingId": booking_id, "idempotencyKey": new_key()}
     moved = [await mutate(gateway, "rescheduleBooking", move) for _ in range(2)]
     canceled = [await mutate(gateway, "cancelBooking", cancel) for _ in range(2)]
+    reused = [
+        await mutate(gateway, "rescheduleBooking", {**move, "revision": "1"}),
+        await mutate(gateway, "cancelBooking", {**cancel, "withRefund": True}),
+    ]
 
     assert moved[0]["__typename"] == "BookingUpdated" and moved[1] == moved[0]
     assert canceled[0]["booking"]["status"] == "CANCELED" and canceled[1] == canceled[0]
+    assert [r["__typename"] for r in reused] == ["IdempotencyKeyReused"] * 2
     assert gateway.calls()[RESCHEDULE] == 1
     assert gateway.calls()[CANCEL] == 1
 

@@ -246,6 +246,12 @@ async def test_a_canceled_booking_cannot_be_canceled_again(gateway: Gateway) -> 
     assert forced["reason"] == "Booking is already CANCELED"  # Wix's own refusal (428)
 
 
+async def test_cancel_of_an_unknown_booking_is_not_found(gateway: Gateway) -> None:
+    missing = "00000000-0000-4000-8000-00000000beef"
+    result = await mutate(gateway, "cancelBooking", {"bookingId": missing})
+    assert (result["__typename"], result["id"]) == ("NotFound", missing)
+
+
 async def test_cancel_with_a_stale_revision_is_a_conflict(gateway: Gateway) -> None:
     booking = await book_haircut(gateway)
     result = await mutate(gateway, "cancelBooking", {"bookingId": booking["id"], "revision": "1"})
@@ -273,6 +279,14 @@ async def test_confirm_and_decline(gateway: Gateway) -> None:
     again = await mutate(gateway, "confirmBooking", {"bookingId": first["id"]})
     assert again["__typename"] == "NotAllowed"
     assert again["reason"] == "A CONFIRMED booking can't be confirmed"
+
+
+async def test_a_status_change_with_a_stale_revision_is_a_conflict(gateway: Gateway) -> None:
+    booking = await book_haircut(gateway, confirm=False)
+    await mutate(gateway, "confirmBooking", {"bookingId": booking["id"]})  # revision 2
+    result = await mutate(gateway, "declineBooking", {"bookingId": booking["id"], "revision": "1"})
+    assert result["__typename"] == "RevisionConflict"
+    assert (result["currentRevision"], result["booking"]["status"]) == ("2", "CONFIRMED")
 
 
 async def test_confirm_or_decline_needs_no_revision(gateway: Gateway) -> None:
