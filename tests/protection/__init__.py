@@ -1,0 +1,47 @@
+"""Helpers for the protection, cache and observability tests: the gateway app built with chosen
+settings on its embedded sandbox, queried over ASGI, its upstream calls counted from the sandbox's
+request log (the `Gateway` of tests.graphql)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+
+from gateway.app import create_app
+from gateway.config import Settings
+from tests.graphql import Gateway
+
+JSON = {"accept": "application/json"}
+
+
+@asynccontextmanager
+async def gateway_app(**settings: Any) -> AsyncIterator[Gateway]:
+    app = create_app(Settings(gc_freeze=False, **settings))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gateway", headers=JSON
+    ) as http:
+        yield Gateway(app, http)
+    await app.state.wix_client.aclose()
+
+
+async def graphql(
+    gateway: Gateway,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """POST one operation; the response whatever its status."""
+    body = {"query": query, "variables": variables}
+    return await gateway.http.post("/graphql", json=body, headers=headers)
+
+
+def error_of(response: httpx.Response) -> dict[str, Any]:
+    """The only error of a refused operation, which ran nothing (no data)."""
+    body = response.json()
+    assert body.get("data") is None, body
+    [error] = body["errors"]
+    return error
