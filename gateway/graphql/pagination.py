@@ -16,7 +16,7 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
@@ -67,6 +67,13 @@ class Page(Generic[NodeT]):
     nodes: Sequence[NodeT]
     next_page: str | None
     total: int | None = None
+
+
+def next_cursor(metadata: dict[str, Any] | None) -> str | None:
+    """The Wix cursor of the next page from a response's paging metadata, if there is one."""
+    metadata = metadata or {}
+    cursor = (metadata.get("cursors") or {}).get("next")
+    return cursor if metadata.get("hasNext") and cursor else None
 
 
 def encode_cursor(page: str | None, index: int) -> str:

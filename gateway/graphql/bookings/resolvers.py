@@ -11,7 +11,7 @@ from gateway.graphql.bookings.types import Booking, MultiServiceBooking
 from gateway.graphql.context import Info
 from gateway.graphql.errors import check_first
 from gateway.graphql.loaders import Loaders
-from gateway.graphql.pagination import Connection, Page, cursor_paged, node_fields
+from gateway.graphql.pagination import Connection, Page, cursor_paged, next_cursor, node_fields
 
 DEFAULT_FIRST = 50  # Query Extended Bookings' default page
 MAX_FIRST = 100  # and its maximum
@@ -55,12 +55,7 @@ async def bookings(
         nodes = [loaders.booking(item) for item in body.get("extendedBookings") or []]
         await _load_ahead(loaders, nodes, wanted)
         metadata = body.get("pagingMetadata") or {}
-        next_cursor = (metadata.get("cursors") or {}).get("next")
-        return Page(
-            nodes=nodes,
-            next_page=next_cursor if metadata.get("hasNext") and next_cursor else None,
-            total=metadata.get("total"),
-        )
+        return Page(nodes=nodes, next_page=next_cursor(metadata), total=metadata.get("total"))
 
     return await cursor_paged(after, fetch)
 

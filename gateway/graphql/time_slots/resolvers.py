@@ -22,6 +22,7 @@ from gateway.graphql.pagination import (
     Page,
     build_connection,
     cursor_paged,
+    next_cursor,
     node_fields,
 )
 from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local, now_local
@@ -64,11 +65,9 @@ async def _slot_page(info: Info, response: Json, metadata_key: str) -> Page[Time
     """Map one List response; appointment/multi-service and event lists name their paging
     metadata differently (`cursorPagingMetadata` vs `pagingMetadata`)."""
     zone = response.get("timeZone") or await info.context.loaders.site_time_zone()
-    metadata = response.get(metadata_key) or {}
-    next_cursor = (metadata.get("cursors") or {}).get("next")
     return Page(
         nodes=[TimeSlot.from_wix(slot, zone) for slot in response.get("timeSlots") or []],
-        next_page=next_cursor if metadata.get("hasNext") and next_cursor else None,
+        next_page=next_cursor(response.get(metadata_key)),
     )
 
 
