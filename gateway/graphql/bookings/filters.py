@@ -64,6 +64,8 @@ class BookingFilter:
             if values is not None:
                 wql[path] = {"$in": list(values)}
         if self.service_ids is not None:
+            # Slot or course bookings of these services. `$or` is standard Wix query language;
+            # §5.3 lists fields, not logical operators, so reader support is unconfirmed.
             ids = list(self.service_ids)
             wql["$or"] = [
                 {f"{SLOT}.serviceId": {"$in": ids}},
