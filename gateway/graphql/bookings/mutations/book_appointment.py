@@ -11,12 +11,11 @@ import asyncio
 from typing import Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from gateway.graphql.bookings.mutations.creation import NewBooking, create_and_confirm
 from gateway.graphql.bookings.mutations.form_validation import prepare, service_form
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
-from gateway.graphql.bookings.mutations.inputs import ContactInput, check_participants, contact_id
+from gateway.graphql.bookings.mutations.inputs import BookingRequest, check_participants
 from gateway.graphql.bookings.mutations.outcomes import (
     BookingCreated,
     FormInvalid,
@@ -37,7 +36,6 @@ from gateway.graphql.bookings.mutations.slot_checks import (
     get_appointment_slot,
     unavailable,
 )
-from gateway.graphql.bookings.types import PaymentStatus
 from gateway.graphql.common import Json, ServiceType
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
@@ -47,7 +45,7 @@ from gateway.graphql.services.types import Service
 
 
 @strawberry.input(description="An appointment slot to book, as Time Slots listed it.")
-class BookAppointmentInput:
+class BookAppointmentInput(BookingRequest):
     service_id: strawberry.ID
     local_start: LocalDateTime
     local_end: LocalDateTime
@@ -58,21 +56,6 @@ class BookAppointmentInput:
         default=None, description="The staff member; without one Wix assigns a free one."
     )
     location_id: strawberry.ID | None = None
-    contact: ContactInput | None = None
-    form_submission: JSON | None = strawberry.field(
-        default=None, description="Booking form answers keyed by field `target`."
-    )
-    participants: int = 1
-    confirm: bool = strawberry.field(
-        default=False,
-        description="Follow the create with Confirm Or Decline Booking (custom checkout).",
-    )
-    payment_status: PaymentStatus | None = strawberry.field(
-        default=None,
-        description="Passed to Confirm Or Decline; omitted, the booking stays UNDEFINED "
-        "(unpaid), so a double booking is declined.",
-    )
-    idempotency_key: str | None = None
 
 
 BookAppointmentResult = Annotated[
@@ -124,14 +107,7 @@ async def _book(info: Info, input: BookAppointmentInput) -> Json:
         return policy_violation(violations or {})
     if slot.get("bookable") is False:
         return await unavailable(info, request)
-    new = NewBooking(
-        booked_entity={"slot": booked_slot(slot, zone, resource_id)},
-        participants=input.participants,
-        answers=submission.answers,
-        contact_id=contact_id(input.contact),
-        confirm=input.confirm,
-        payment_status=input.payment_status,
-    )
+    new = NewBooking.of(input, {"slot": booked_slot(slot, zone, resource_id)}, submission.answers)
     return await create_and_confirm(info, new, lambda: unavailable(info, request))
 
 

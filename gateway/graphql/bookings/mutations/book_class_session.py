@@ -9,16 +9,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from gateway.graphql.bookings.mutations.creation import NewBooking, create_and_confirm
 from gateway.graphql.bookings.mutations.form_validation import prepare, service_form
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
-from gateway.graphql.bookings.mutations.inputs import (
-    ContactInput,
-    check_participants,
-    contact_id,
-)
+from gateway.graphql.bookings.mutations.inputs import BookingRequest, check_participants
 from gateway.graphql.bookings.mutations.outcomes import (
     BookingCreated,
     ClassFull,
@@ -39,30 +34,14 @@ from gateway.graphql.bookings.mutations.slot_checks import (
     open_spots,
     waiting_list_open,
 )
-from gateway.graphql.bookings.types import PaymentStatus
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
 
 
 @strawberry.input(description="A class session to join, by the `eventId` Time Slots gave.")
-class BookClassSessionInput:
+class BookClassSessionInput(BookingRequest):
     event_id: strawberry.ID
-    participants: int = 1
-    contact: ContactInput | None = None
-    form_submission: JSON | None = strawberry.field(
-        default=None, description="Booking form answers keyed by field `target`."
-    )
-    confirm: bool = strawberry.field(
-        default=False,
-        description="Follow the create with Confirm Or Decline Booking (custom checkout).",
-    )
-    payment_status: PaymentStatus | None = strawberry.field(
-        default=None,
-        description="Passed to Confirm Or Decline; omitted, the booking stays UNDEFINED "
-        "(unpaid), so a booking over capacity is declined.",
-    )
-    idempotency_key: str | None = None
 
 
 BookClassSessionResult = Annotated[
@@ -105,14 +84,8 @@ async def _book(info: Info, input: BookClassSessionInput) -> Json:
     violations = slot.get("bookingPolicyViolations")
     if has_policy_violation(violations):
         return policy_violation(violations or {})
-    new = NewBooking(
-        booked_entity={"slot": {"serviceId": service_id, "eventId": event_id}},
-        participants=input.participants,
-        answers=submission.answers,
-        contact_id=contact_id(input.contact),
-        confirm=input.confirm,
-        payment_status=input.payment_status,
-    )
+    entity = {"slot": {"serviceId": service_id, "eventId": event_id}}
+    new = NewBooking.of(input, entity, submission.answers)
     return await create_and_confirm(info, new, lambda: _class_full(info, event_id))
 
 

@@ -11,16 +11,11 @@ import asyncio
 from typing import Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from gateway.graphql.bookings.mutations.creation import NewBooking, create_and_confirm
 from gateway.graphql.bookings.mutations.form_validation import prepare, service_form
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
-from gateway.graphql.bookings.mutations.inputs import (
-    ContactInput,
-    check_participants,
-    contact_id,
-)
+from gateway.graphql.bookings.mutations.inputs import BookingRequest, check_participants
 from gateway.graphql.bookings.mutations.outcomes import (
     BookingCreated,
     CourseFull,
@@ -34,7 +29,6 @@ from gateway.graphql.bookings.mutations.outcomes import (
     not_found,
     render,
 )
-from gateway.graphql.bookings.types import PaymentStatus
 from gateway.graphql.common import Json, ServiceType
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
@@ -47,23 +41,8 @@ PAGE = 100  # Query Extended Bookings' largest page
 
 
 @strawberry.input(description="A course to join as a whole, by its service id.")
-class BookCourseInput:
+class BookCourseInput(BookingRequest):
     service_id: strawberry.ID
-    participants: int = 1
-    contact: ContactInput | None = None
-    form_submission: JSON | None = strawberry.field(
-        default=None, description="Booking form answers keyed by field `target`."
-    )
-    confirm: bool = strawberry.field(
-        default=False,
-        description="Follow the create with Confirm Or Decline Booking (custom checkout).",
-    )
-    payment_status: PaymentStatus | None = strawberry.field(
-        default=None,
-        description="Passed to Confirm Or Decline; omitted, the booking stays UNDEFINED "
-        "(unpaid), so a booking over capacity is declined.",
-    )
-    idempotency_key: str | None = None
 
 
 BookCourseResult = Annotated[
@@ -121,14 +100,7 @@ async def _book(info: Info, input: BookCourseInput) -> Json:
     capacity = service.default_capacity or 0
     if capacity - taken < input.participants:
         return course_full(capacity, max(capacity - taken, 0))
-    new = NewBooking(
-        booked_entity={"schedule": {"scheduleId": schedule_id}},
-        participants=input.participants,
-        answers=submission.answers,
-        contact_id=contact_id(input.contact),
-        confirm=input.confirm,
-        payment_status=input.payment_status,
-    )
+    new = NewBooking.of(input, {"schedule": {"scheduleId": schedule_id}}, submission.answers)
     return await create_and_confirm(info, new, lambda: _course_full(info, service, schedule_id))
 
 

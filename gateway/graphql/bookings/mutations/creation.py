@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from gateway.graphql.bookings.mutations.inputs import BookingRequest, contact_id
 from gateway.graphql.bookings.mutations.outcomes import (
     CAPACITY_CODES,
     SLOT_TAKEN_CODES,
@@ -44,6 +45,17 @@ class NewBooking:
     contact_id: str | None = None
     confirm: bool = False
     payment_status: PaymentStatus | None = None
+
+    @classmethod
+    def of(cls, request: BookingRequest, booked_entity: Json, answers: Json) -> NewBooking:
+        return cls(
+            booked_entity=booked_entity,
+            participants=request.participants,
+            answers=answers,
+            contact_id=contact_id(request.contact),
+            confirm=request.confirm,
+            payment_status=request.payment_status,
+        )
 
     def create_body(self) -> Json:
         booking: Json = {"bookedEntity": self.booked_entity, "totalParticipants": self.participants}

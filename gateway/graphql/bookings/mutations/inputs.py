@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 
+from gateway.graphql.bookings.types import PaymentStatus
 from gateway.graphql.common import Json
 from gateway.graphql.errors import bad_user_input
 from gateway.graphql.scalars import LocalDateTime, TimeZone
@@ -29,6 +31,29 @@ class ContactInput:
             "phone": self.phone,
         }
         return {target: value for target, value in answers.items() if value not in (None, "")}
+
+
+@strawberry.input(description="What every new booking needs besides what is booked.")
+class BookingRequest:
+    """Base of the book* inputs (its fields come first in each)."""
+
+    participants: int = 1
+    contact: ContactInput | None = None
+    form_submission: JSON | None = strawberry.field(
+        default=None, description="Booking form answers keyed by field `target`."
+    )
+    confirm: bool = strawberry.field(
+        default=False,
+        description="Follow the create with Confirm Or Decline Booking (custom checkout).",
+    )
+    payment_status: PaymentStatus | None = strawberry.field(
+        default=None,
+        description="Passed to Confirm Or Decline; omitted, the booking stays UNDEFINED "
+        "(unpaid), so a double booking or an over-capacity booking is declined.",
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Same key and input: the same outcome, booked once (24 h)."
+    )
 
 
 @strawberry.input(
