@@ -11,6 +11,7 @@ usual package is on Wednesday at the main location: a haircut 09:00-09:30 (Dan) 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ CREATE_MSB = f"POST {MSB}"
 CONFIRM_MSB = f"POST {MSB}/{{multiServiceBookingId}}/confirm"
 CANCEL_MSB = f"POST {MSB}/{{multiServiceBookingId}}/cancel"
 QUERY_BOOKINGS = "POST /_api/bookings-reader/v2/extended-bookings/query"
+GET_CHAIN = "POST /_api/service-availability/v2/multi-service-time-slots/get"
 ACTIVE = ["CREATED", "CONFIRMED", "PENDING"]
 ADA = {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"}
 
@@ -323,6 +325,34 @@ async def test_reschedule_within_the_strict_policy_window_is_not_allowed(gateway
 
     assert (result["__typename"], result["code"]) == ("NotAllowed", "RESCHEDULE_NOT_ALLOWED")
     assert f"POST {MSB}/{{multiServiceBookingId}}/reschedule" not in gateway.calls()
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition did not come true within 5 s")
+
+
+async def test_a_change_made_meanwhile_is_a_revision_conflict(gateway: Gateway) -> None:
+    """The package is confirmed between the gateway reading its revisions and Wix getting the
+    reschedule (held back by a fault rule): nothing moves, the booking now is reported."""
+    made = await booked(gateway)
+    package_id = made["multiServiceBooking"]["id"]
+    gateway.sandbox.faults.append(FaultRule(path=f"{MSB}/*/reschedule", latency_ms=500))
+    gateway.reset_calls()
+    moving = asyncio.create_task(reschedule(gateway, package_id, "2026-03-04T11:00:00"))
+    await until(lambda: GET_CHAIN in gateway.calls())  # the last read before the write
+    infos = [{"bookingId": b["id"], "revision": b["revision"]} for b in made["bookings"]]
+    writer = gateway.upstream.bookings_writer
+    await writer.confirm_multi_service_booking(package_id, {"confirmBookingsInfo": infos})
+    result = await moving
+
+    assert (result["__typename"], result["currentRevision"]) == ("RevisionConflict", "2")
+    still = await gateway_bookings(gateway, package_id)
+    assert times(still) == [("09:00", "09:30"), ("09:30", "10:45")]
+    assert [b["status"] for b in still] == ["CONFIRMED", "CONFIRMED"]
 
 
 async def test_reschedule_of_an_unknown_package_is_not_found(gateway: Gateway) -> None:

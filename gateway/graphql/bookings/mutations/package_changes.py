@@ -111,6 +111,10 @@ async def reschedule(
         reason = "the booking policy or the bookings' status doesn't allow it now"
         return not_allowed(action, reason, "RESCHEDULE_NOT_ALLOWED")
     active = [b for b in await members(info, msb) if b.get("status") not in INACTIVE]
+    if not active:
+        return not_allowed(
+            action, "every booking is canceled or declined", "RESCHEDULE_NOT_ALLOWED"
+        )
     slots = [booking["bookedEntity"]["slot"] for booking in active]
     location_id = (slots[0].get("location") or {}).get("id") or await _first_business_location(
         info, [strawberry.ID(slots[0]["serviceId"])]
