@@ -20,13 +20,13 @@ from gateway.graphql.bookings.mutations.package_outcomes import package_unavaila
 from gateway.graphql.bookings.mutations.slot_checks import (
     ALTERNATIVES_RADIUS,
     LIST_LIMIT,
-    MAX_ALTERNATIVES,
     booking_location,
+    nearest,
 )
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import is_not_found
-from gateway.graphql.scalars import LocalDateTime, format_local, local_to_utc, parse_local, zone
+from gateway.graphql.scalars import LocalDateTime, format_local, local_to_utc, zone
 from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID
 from gateway.upstream.errors import UpstreamError
 
@@ -105,13 +105,7 @@ async def alternatives(info: Info, chain: Chain) -> list[Json]:
         "cursorPaging": {"limit": LIST_LIMIT},
     }
     response = await info.context.upstream.time_slots.list_multi_service(body)
-    slots: list[Json] = response.get("timeSlots") or []
-
-    def distance(slot: Json) -> timedelta:
-        return abs(parse_local(slot["localStartDate"]) - chain.local_start)
-
-    nearest = sorted(slots, key=distance)[:MAX_ALTERNATIVES]
-    return sorted(nearest, key=lambda slot: slot["localStartDate"])
+    return nearest(response.get("timeSlots") or [], chain.local_start)
 
 
 async def package_unavailable_near(info: Info, chain: Chain, message: str = TAKEN) -> Json:

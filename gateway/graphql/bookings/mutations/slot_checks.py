@@ -126,13 +126,17 @@ async def alternatives(info: Info, request: AppointmentRequest) -> list[Json]:
     if request.location_id:
         body["locations"] = [_business(request.location_id)]
     response = await info.context.upstream.time_slots.list_availability(body)
-    slots: list[Json] = response.get("timeSlots") or []
+    return nearest(response.get("timeSlots") or [], request.local_start)
+
+
+def nearest(slots: list[Json], local_start: LocalDateTime) -> list[Json]:
+    """The `MAX_ALTERNATIVES` slots starting nearest to `local_start`, in start order."""
 
     def distance(slot: Json) -> timedelta:
-        return abs(parse_local(slot["localStartDate"]) - request.local_start)
+        return abs(parse_local(slot["localStartDate"]) - local_start)
 
-    nearest = sorted(slots, key=distance)[:MAX_ALTERNATIVES]
-    return sorted(nearest, key=lambda slot: slot["localStartDate"])
+    chosen = sorted(slots, key=distance)[:MAX_ALTERNATIVES]
+    return sorted(chosen, key=lambda slot: slot["localStartDate"])
 
 
 async def unavailable(info: Info, request: AppointmentRequest, message: str | None = None) -> Json:
