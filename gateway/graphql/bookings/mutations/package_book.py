@@ -10,6 +10,7 @@ no bookings behind.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -89,7 +90,10 @@ def check_size(data: BookMultiServicePackageInput) -> None:
 
 async def book(info: Info, data: BookMultiServicePackageInput) -> Json:
     service_ids = [item.service_id for item in data.services]
-    services = await info.context.loaders.services.load_many(service_ids)
+    loaders = info.context.loaders
+    services, form = await asyncio.gather(
+        loaders.services.load_many(service_ids), loaders.forms.load(PACKAGE_FORM_ID)
+    )
     legs = []
     for item, service in zip(data.services, services, strict=True):
         if service is None:
@@ -98,14 +102,13 @@ async def book(info: Info, data: BookMultiServicePackageInput) -> Json:
             raise bad_user_input("A package holds appointment services only", "services")
         staff = str(item.resource_id) if item.resource_id else None
         legs.append(Leg(str(service.id), service.duration_minutes, staff))
-    form = await info.context.loaders.forms.load(PACKAGE_FORM_ID)
     submission = prepare(form, data.contact, data.form_submission)
     if submission.errors:
         return form_invalid(submission.errors)
     chain = Chain(
         legs=tuple(legs),
         local_start=data.local_start,
-        time_zone=data.time_zone or await info.context.loaders.site_time_zone(),
+        time_zone=data.time_zone or await loaders.site_time_zone(),
         location_id=str(data.location_id or await _first_business_location(info, service_ids)),
     )
     slot = await bookable_chain(info, chain)
@@ -131,8 +134,11 @@ def _create_body(chain: Chain, slot: Json, answers: Json, contact: str | None) -
         if contact:  # with a form, Wix keeps only the contact id (forms.md §4)
             booking["contactDetails"] = {"contactId": contact}
         bookings.append(booking)
-    body: Json = {"bookings": bookings, "multiServiceBookingType": SEQUENTIAL}
-    body["returnFullEntity"] = True
+    body: Json = {
+        "bookings": bookings,
+        "multiServiceBookingType": SEQUENTIAL,
+        "returnFullEntity": True,
+    }
     if answers:
         body["formSubmission"] = answers
     return body
