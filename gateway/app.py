@@ -22,7 +22,10 @@ from gateway.cache.backends import cache_from
 from gateway.cache.client import CachingWixClient, fresh_reads
 from gateway.config import Settings
 from gateway.graphql.schema import schema
-from gateway.graphql.view import GraphQLView
+from gateway.http.cors import cors_middleware
+from gateway.http.graphql_endpoint import GraphQLEndpoint
+from gateway.http.limits import BodySizeLimitMiddleware
+from gateway.http.persisted_queries import persisted_queries_from
 from gateway.observability.metrics import metrics_endpoint
 from gateway.observability.middleware import ObservabilityMiddleware
 from gateway.protection.rate_limit import buckets_from
@@ -78,15 +81,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLView(schema)),
+            Route("/graphql", GraphQLEndpoint(schema, settings, persisted_queries_from(settings))),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
-        # Outermost first: every request gets its id and log line, refused ones included.
+        # Outermost first: every request gets its id and log line, refused ones included;
+        # refusals carry CORS headers so that browser apps can read them.
         middleware=[
             Middleware(ObservabilityMiddleware),
+            *cors_middleware(settings),
             Middleware(RateLimitMiddleware, buckets=buckets),
+            Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,
     )

@@ -32,6 +32,8 @@ _AT_LEAST_ONE = (
     "max_page_size",
     "rate_limit_burst",
     "cache_max_entries",
+    "max_batch_size",
+    "max_body_bytes",
 )
 _NOT_NEGATIVE = (
     "rate_limit_per_second",
@@ -93,6 +95,14 @@ class Settings:
     # Observability (gateway/observability).
     log_format: str = "text"
     tracing: bool = False
+    # HTTP protocol (gateway/http): operations per batched POST, automatic persisted queries,
+    # a safelist (Apollo persisted-query manifest file: only its operations run), the largest
+    # request body, and the browser origins allowed by CORS (comma-separated; empty: none).
+    max_batch_size: int = 10
+    persisted_queries: bool = True
+    persisted_query_manifest: str | None = None
+    max_body_bytes: int = 1_048_576
+    cors_origins: str = ""
 
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout", "call_deadline", "backoff_max"):
@@ -125,6 +135,10 @@ class Settings:
                 values[field.name] = _parse(ENV_NAMES[field.name], raw, field.default)
         values.update(overrides)
         return cls(**values)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def uses_embedded_sandbox(self) -> bool:
@@ -183,6 +197,11 @@ ENV_NAMES: dict[str, str] = {
     "cache_max_entries": "GATEWAY_CACHE_MAX_ENTRIES",
     "log_format": "GATEWAY_LOG_FORMAT",
     "tracing": "GATEWAY_TRACING",
+    "max_batch_size": "GATEWAY_MAX_BATCH_SIZE",
+    "persisted_queries": "GATEWAY_PERSISTED_QUERIES",
+    "persisted_query_manifest": "GATEWAY_PERSISTED_QUERY_MANIFEST",
+    "max_body_bytes": "GATEWAY_MAX_BODY_BYTES",
+    "cors_origins": "GATEWAY_CORS_ORIGINS",
 }
 
 

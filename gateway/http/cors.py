@@ -1,0 +1,37 @@
+"""CORS for browser apps on other origins: only the configured origins (`GATEWAY_CORS_ORIGINS`)
+may call the gateway from a page; with none configured no CORS headers are sent at all."""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+from gateway.config import Settings
+
+ALLOWED_METHODS = ["GET", "POST"]
+# What GraphQL clients send: JSON bodies, a token, and the gateway's own request headers.
+ALLOWED_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "x-request-id",
+    "x-gateway-debug-upstream",
+]
+EXPOSED_HEADERS = ["x-request-id", "retry-after"]
+PREFLIGHT_MAX_AGE = 600
+
+
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    origins = settings.cors_origin_list
+    if not origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=ALLOWED_METHODS,
+            allow_headers=ALLOWED_HEADERS,
+            expose_headers=EXPOSED_HEADERS,
+            max_age=PREFLIGHT_MAX_AGE,
+        )
+    ]
