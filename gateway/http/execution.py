@@ -39,6 +39,13 @@ class Outcome:
     def succeeded(self) -> bool:
         return self.executed and "errors" not in self.body
 
+    def render(self, media_type: str) -> dict[str, Any]:
+        """The body as sent. A request error has no `data` entry, except for `application/json`
+        clients, which get `"data": null` as this endpoint always sent them."""
+        if self.executed or self.fixed_status is not None or media_type != JSON:
+            return self.body
+        return {"data": None, **self.body}
+
     def status(self, media_type: str) -> int:
         """GraphQL over HTTP: `application/json` answers 200 to every well-formed request;
         `application/graphql-response+json` answers a request error (no `data`) with 4xx, or

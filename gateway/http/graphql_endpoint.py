@@ -88,7 +88,8 @@ class GraphQLEndpoint:
         if outcome.succeeded and outcome.query is not None:
             private = "authorization" in request.headers
             headers["cache-control"] = self._cache_control.header(outcome.query, private=private)
-        return json_response(outcome.body, outcome.status(media_type), media_type, headers)
+        body = outcome.render(media_type)
+        return json_response(body, outcome.status(media_type), media_type, headers)
 
     async def _post(self, request: Request, media_type: str) -> Response:
         body = await request.body()
@@ -98,9 +99,11 @@ class GraphQLEndpoint:
             outcomes = await asyncio.gather(
                 *(self._runner.run(one, context, QUERIES_AND_MUTATIONS) for one in params)
             )
-            return json_response([outcome.body for outcome in outcomes], 200, media_type)
+            bodies = [outcome.render(media_type) for outcome in outcomes]
+            return json_response(bodies, 200, media_type)
         outcome = await self._runner.run(params, context, QUERIES_AND_MUTATIONS)
-        return json_response(outcome.body, outcome.status(media_type), media_type, outcome.headers)
+        body = outcome.render(media_type)
+        return json_response(body, outcome.status(media_type), media_type, outcome.headers)
 
 
 def json_response(
