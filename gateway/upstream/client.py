@@ -194,6 +194,9 @@ class WixClient:
         except _RETRY_EXCEPTIONS as exc:
             _log(call, None, started, None, attempt)
             raise _Retryable(unreachable_error(exc), None) from None
+        except BaseException:  # a timeout or the deadline: the attempt was made all the same
+            _log(call, None, started, None, attempt)
+            raise
         finally:
             _SENDING_SECRETS.reset(sending)
         request_id = response.headers.get("x-wix-request-id")

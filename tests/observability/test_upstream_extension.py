@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+from gateway.sandbox.state import FaultRule
 from tests.graphql import create_bookings, next_weekday
 from tests.protection import gateway_app, graphql
 
 DEBUG = {"x-gateway-debug-upstream": "1"}
+SERVICES_QUERY = "/bookings/v2/services/query"
 MY_BOOKINGS = """query MyBookings {
   bookings(first: 20) { nodes { id service { name } form { id } allowedActions { cancel } } }
 }"""
@@ -69,3 +71,13 @@ async def test_every_response_carries_a_request_id() -> None:
     assert kept.headers["x-request-id"] == "lb-7f3a.1"
     assert len(replaced.headers["x-request-id"]) == 32
     assert probe.headers["x-request-id"]
+
+
+async def test_a_call_cut_by_the_deadline_is_listed_without_status() -> None:
+    async with gateway_app(call_deadline=0.2, max_attempts=1) as gateway:
+        gateway.sandbox.faults.append(FaultRule(path=SERVICES_QUERY, latency_ms=2000))
+        body = (await graphql(gateway, "{ services { nodes { id } } }", headers=DEBUG)).json()
+    assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_TIMEOUT"
+    [call] = body["extensions"]["upstream"]
+    assert (call["method"], call["path"], call["status"]) == ("POST", SERVICES_QUERY, None)
+    assert call["ms"] >= 150
