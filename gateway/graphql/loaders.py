@@ -1,8 +1,8 @@
 """The request's DataLoaders: every lookup by id made while resolving one request is batched.
 
-One `Loaders` is created per request (in the view's context getter), so caches never outlive
-the request or leak between callers with different credentials. Loaders are built lazily: a
-request pays only for the loaders its query touches.
+One `Loaders` is created per HTTP request (`gateway.http.context`; a batch shares one), so
+caches never outlive the request or leak between callers with different credentials. Loaders are
+built lazily: a request pays only for the loaders its query touches.
 """
 
 from __future__ import annotations
