@@ -92,8 +92,8 @@ class GraphQLEndpoint:
         return json_response(body, outcome.status(media_type), media_type, headers)
 
     async def _post(self, request: Request, media_type: str) -> Response:
-        body = await request.body()
-        params = from_body(request.headers.get("content-type"), body, self._max_batch_size)
+        content = await request.body()
+        params = from_body(request.headers.get("content-type"), content, self._max_batch_size)
         context = build_context(request)
         if isinstance(params, list):
             outcomes = await asyncio.gather(
