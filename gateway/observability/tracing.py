@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+trace: Any
 try:
-    from opentelemetry import trace
+    from opentelemetry import trace as _otel_trace
+
+    trace = _otel_trace
 except ImportError:  # the `otel` extra is not installed
-    trace = None  # type: ignore[assignment]
+    trace = None
 
 logger = logging.getLogger("gateway.tracing")
 
