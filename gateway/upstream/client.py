@@ -163,11 +163,9 @@ class WixClient:
                     try:
                         return await self._attempt(call, attempt)
                     except _Retryable as retryable:
-                        if attempt == attempts:
-                            raise retryable.error from None
                         delay = self._backoff(attempt, retryable.retry_after)
-                        if loop.time() + delay >= deadline:
-                            raise retryable.error from None  # waiting would only time out
+                        if attempt == attempts or loop.time() + delay >= deadline:
+                            raise retryable.error from None  # no attempt left, or it would time out
                         logger.warning(
                             "retrying %s %s in %.3f s after %s",
                             method,
@@ -191,12 +189,11 @@ class WixClient:
             response = await self._http.request(
                 call.method, call.url, json=call.json, params=call.params, headers=call.headers
             )
-        except _RETRY_EXCEPTIONS as exc:
+        except BaseException as exc:  # no answer (the attempt was made all the same)
             _log(call, None, started, None, attempt)
-            raise _Retryable(unreachable_error(exc), None) from None
-        except BaseException:  # a timeout or the deadline: the attempt was made all the same
-            _log(call, None, started, None, attempt)
-            raise
+            if isinstance(exc, _RETRY_EXCEPTIONS):
+                raise _Retryable(unreachable_error(exc), None) from None
+            raise  # a timeout or the deadline
         finally:
             _SENDING_SECRETS.reset(sending)
         request_id = response.headers.get("x-wix-request-id")
@@ -238,16 +235,7 @@ class WixApi:
         **path_params: str,
     ) -> dict[str, Any]:
         """A call that changes nothing upstream (GET, or a POST query): retried."""
-        return await self._client.request(
-            method,
-            path,
-            json=body,
-            params=params,
-            authorization=self._authorization,
-            retry=True,
-            path_params=path_params,
-            anonymous=anonymous,
-        )
+        return await self._send(method, path, body, params, anonymous, path_params, retry=True)
 
     async def _write(
         self,
@@ -259,12 +247,26 @@ class WixApi:
         **path_params: str,
     ) -> dict[str, Any]:
         """A call that changes state upstream: sent exactly once."""
+        return await self._send(method, path, body, None, anonymous, path_params, retry=False)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        params: Mapping[str, Any] | None,
+        anonymous: bool,
+        path_params: Mapping[str, str],
+        *,
+        retry: bool,
+    ) -> dict[str, Any]:
         return await self._client.request(
             method,
             path,
             json=body,
+            params=params,
             authorization=self._authorization,
-            retry=False,
+            retry=retry,
             path_params=path_params,
             anonymous=anonymous,
         )
