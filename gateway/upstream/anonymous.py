@@ -11,12 +11,12 @@ from typing import Any
 
 from gateway.upstream.client import WixApi
 
-ACTION_TOKEN = "/v1/anonymous-bookings/{bookingId}/token"
-ANONYMOUS_BOOKING = "/v1/anonymous-bookings/{token}"
+GET_ANONYMOUS_ACTION_TOKEN = "/v1/anonymous-bookings/{bookingId}/token"
+GET_BOOKING_ANONYMOUSLY = "/v1/anonymous-bookings/{token}"
+GET_SERVICE_ANONYMOUSLY = "/v1/anonymous-bookings/{token}/service"
 # Cancel/Reschedule Anonymously are known from third-party code only (bookings.md §7).
-ANONYMOUS_SERVICE = ANONYMOUS_BOOKING + "/service"
-ANONYMOUS_CANCEL = ANONYMOUS_BOOKING + "/cancel"
-ANONYMOUS_RESCHEDULE = ANONYMOUS_BOOKING + "/reschedule"
+CANCEL_BOOKING_ANONYMOUSLY = "/v1/anonymous-bookings/{token}/cancel"
+RESCHEDULE_BOOKING_ANONYMOUSLY = "/v1/anonymous-bookings/{token}/reschedule"
 
 
 class AnonymousActionsApi(WixApi):
@@ -24,24 +24,24 @@ class AnonymousActionsApi(WixApi):
 
     async def get_anonymous_action_token(self, booking_id: str) -> dict[str, Any]:
         """Mint a token for a booking (the response field name is unconfirmed: likely `token`)."""
-        return await self._read("GET", ACTION_TOKEN, bookingId=booking_id)
+        return await self._read("GET", GET_ANONYMOUS_ACTION_TOKEN, bookingId=booking_id)
 
     async def get_booking_anonymously(self, token: str) -> dict[str, Any]:
-        return await self._read("GET", ANONYMOUS_BOOKING, anonymous=True, token=token)
+        return await self._read("GET", GET_BOOKING_ANONYMOUSLY, anonymous=True, token=token)
 
     async def get_service_anonymously(self, token: str) -> dict[str, Any]:
-        return await self._read("GET", ANONYMOUS_SERVICE, anonymous=True, token=token)
+        return await self._read("GET", GET_SERVICE_ANONYMOUSLY, anonymous=True, token=token)
 
     async def cancel_booking_anonymously(
         self, token: str, body: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         return await self._write(
-            "POST", ANONYMOUS_CANCEL, body=body or {}, anonymous=True, token=token
+            "POST", CANCEL_BOOKING_ANONYMOUSLY, body=body or {}, anonymous=True, token=token
         )
 
     async def reschedule_booking_anonymously(
         self, token: str, body: dict[str, Any]
     ) -> dict[str, Any]:
         return await self._write(
-            "POST", ANONYMOUS_RESCHEDULE, body=body, anonymous=True, token=token
+            "POST", RESCHEDULE_BOOKING_ANONYMOUSLY, body=body, anonymous=True, token=token
         )
