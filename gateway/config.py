@@ -24,7 +24,12 @@ EMBEDDED_SANDBOX_SITE_ID = "embedded-sandbox-site"
 # Availability changes with every booking: a cached slot list may only be a few seconds old.
 MAX_AVAILABILITY_CACHE_SECONDS = 10.0
 LOG_FORMATS = frozenset({"text", "json"})
+# Numeric settings by the bound they must keep (checked in this order by `Settings`).
+_POSITIVE = ("connect_timeout", "read_timeout", "call_deadline", "backoff_max")
 _AT_LEAST_ONE = (
+    "max_attempts",
+    "workers",
+    "max_connections",
     "max_query_depth",
     "max_aliases",
     "max_tokens",
@@ -105,15 +110,14 @@ class Settings:
     cors_origins: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout", "call_deadline", "backoff_max"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{ENV_NAMES[name]} must be greater than 0")
-        for name in ("max_attempts", "workers", "max_connections", *_AT_LEAST_ONE):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{ENV_NAMES[name]} must be at least 1")
-        for name in _NOT_NEGATIVE:
-            if getattr(self, name) < 0:
-                raise ValueError(f"{ENV_NAMES[name]} must not be negative")
+        for names, keeps_bound, requirement in (
+            (_POSITIVE, lambda value: value > 0, "must be greater than 0"),
+            (_AT_LEAST_ONE, lambda value: value >= 1, "must be at least 1"),
+            (_NOT_NEGATIVE, lambda value: value >= 0, "must not be negative"),
+        ):
+            for name in names:
+                if not keeps_bound(getattr(self, name)):
+                    raise ValueError(f"{ENV_NAMES[name]} {requirement}")
         if self.cache_availability_seconds > MAX_AVAILABILITY_CACHE_SECONDS:
             raise ValueError(
                 f"{ENV_NAMES['cache_availability_seconds']} must be at most "

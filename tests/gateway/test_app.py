@@ -104,3 +104,20 @@ def test_settings_parse_numbers_and_flags() -> None:
         Settings.from_env({"WIX_MAX_ATTEMPTS": "many"})
     with pytest.raises(ValueError, match="WIX_MAX_ATTEMPTS"):
         Settings.from_env({"WIX_MAX_ATTEMPTS": "0"})
+
+
+@pytest.mark.parametrize(
+    ("variable", "refused", "accepted", "requirement"),
+    [
+        ("WIX_READ_TIMEOUT_SECONDS", "0", "0.01", "must be greater than 0"),
+        ("GATEWAY_WORKERS", "0", "1", "must be at least 1"),
+        ("GATEWAY_MAX_BODY_BYTES", "0", "1", "must be at least 1"),
+        ("GATEWAY_CACHE_FORMS_SECONDS", "-1", "0", "must not be negative"),
+    ],
+)
+def test_settings_refuse_numbers_out_of_bounds(
+    variable: str, refused: str, accepted: str, requirement: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{variable} {requirement}$"):
+        Settings.from_env({variable: refused})
+    assert Settings.from_env({variable: accepted})
