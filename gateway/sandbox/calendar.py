@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gateway.sandbox.store import Store
-from gateway.sandbox.wire import parse_utc, to_utc
+from gateway.sandbox.wire import parse_utc, to_utc, utc_iso
 
 # Statuses that occupy a resource or a place (bookings.md §2: PENDING treated as blocking).
 BLOCKING_STATUSES = ("CONFIRMED", "PENDING")
@@ -60,16 +60,19 @@ def parse_event_id(value: str) -> tuple[str, datetime] | None:
     return match["schedule"], start
 
 
+def local_span(day: date, start: str, end: str, tz: ZoneInfo) -> Interval:
+    """The UTC interval of local "HH:MM" times `start`-`end` on local `day`."""
+    return _utc_at(day, start, tz), _utc_at(day, end, tz)
+
+
+def _utc_at(day: date, hh_mm: str, tz: ZoneInfo) -> datetime:
+    hour, minute = (int(x) for x in hh_mm.split(":"))
+    return to_utc(datetime(day.year, day.month, day.day, hour, minute), tz)
+
+
 def working_windows(hours: dict[str, list[list[str]]], day: date, tz: ZoneInfo) -> list[Interval]:
     """The UTC intervals of `hours` (per weekday, local "HH:MM" spans) on local `day`."""
-    windows = []
-    for start, end in hours.get(str(day.weekday()), []):
-        sh, sm = (int(x) for x in start.split(":"))
-        eh, em = (int(x) for x in end.split(":"))
-        local_start = datetime(day.year, day.month, day.day, sh, sm)
-        local_end = datetime(day.year, day.month, day.day, eh, em)
-        windows.append((to_utc(local_start, tz), to_utc(local_end, tz)))
-    return windows
+    return [local_span(day, start, end, tz) for start, end in hours.get(str(day.weekday()), [])]
 
 
 def busy_intervals(
@@ -90,8 +93,8 @@ def busy_intervals(
         (
             *resource_ids,
             *BLOCKING_STATUSES,
-            _iso(end + timedelta(days=1)),
-            _iso(start - timedelta(days=1)),
+            utc_iso(end + timedelta(days=1)),
+            utc_iso(start - timedelta(days=1)),
         ),
     )
     for booking in rows:
@@ -103,10 +106,6 @@ def busy_intervals(
         if s < end and e > start:
             busy[index["resource_id"]].append((s, e))
     return busy
-
-
-def overlaps(intervals: list[Interval], start: datetime, end: datetime) -> bool:
-    return any(s < end and start < e for s, e in intervals)
 
 
 def class_sessions(
@@ -131,9 +130,7 @@ def class_sessions(
         for item in schedule.get("timetable", []):
             if item["weekday"] != day.weekday():
                 continue
-            (s, e), *_ = working_windows(
-                {str(day.weekday()): [[item["start"], item["end"]]]}, day, tz
-            )
+            s, e = local_span(day, item["start"], item["end"], tz)
             if start <= s < end:
                 sessions.append(_session(service, schedule, s, e, item, capacity))
         day += timedelta(days=1)
@@ -199,7 +196,3 @@ def booked_participants(
         f"SELECT COALESCE(SUM(participants), 0) FROM bookings WHERE {where}", params
     )
     return int(total or 0)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")

@@ -82,10 +82,6 @@ def to_local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz).replace(tzinfo=None)
 
 
-def revision(value: int) -> str:
-    return str(value)
-
-
 def parse_revision(value: Any, field: str = "revision") -> int:
     if value is None or value == "":
         raise invalid(field, "is required", "REQUIRED_FIELD")

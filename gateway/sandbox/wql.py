@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
 from typing import Any
 
 from gateway.sandbox.errors import invalid
@@ -80,26 +79,26 @@ def _compare(op: str, value: Any, operand: Any, field: str) -> bool:
     raise invalid(field, f"unsupported operator {op}")
 
 
-def matches(doc: Doc, filter_: Any, resolve: Callable[[str], str] = lambda f: f) -> bool:
-    """Whether `doc` satisfies a WQL filter; `resolve` maps public filter paths to doc paths."""
+def matches(doc: Doc, filter_: Any) -> bool:
+    """Whether `doc` satisfies a WQL filter (its paths are paths in `doc`)."""
     if not filter_:
         return True
     if not isinstance(filter_, dict):
         raise invalid("query.filter", "must be an object")
     for key, condition in filter_.items():
         if key == "$and":
-            if not all(matches(doc, f, resolve) for f in condition):
+            if not all(matches(doc, f) for f in condition):
                 return False
             continue
         if key == "$or":
-            if not any(matches(doc, f, resolve) for f in condition):
+            if not any(matches(doc, f) for f in condition):
                 return False
             continue
         if key == "$not":
-            if matches(doc, condition, resolve):
+            if matches(doc, condition):
                 return False
             continue
-        value = lookup(doc, resolve(key))
+        value = lookup(doc, key)
         if isinstance(condition, dict) and condition and all(k.startswith("$") for k in condition):
             if not all(_compare(op, value, operand, key) for op, operand in condition.items()):
                 return False
@@ -111,14 +110,14 @@ def matches(doc: Doc, filter_: Any, resolve: Callable[[str], str] = lambda f: f)
     return True
 
 
-def sort_docs(docs: list[Doc], sort: Any, resolve: Callable[[str], str] = lambda f: f) -> list[Doc]:
+def sort_docs(docs: list[Doc], sort: Any) -> list[Doc]:
     if not sort:
         return docs
     if not isinstance(sort, list):
         raise invalid("query.sort", "must be an array")
     result = list(docs)
     for spec in reversed(sort):
-        field = resolve(str(spec.get("fieldName", "")))
+        field = str(spec.get("fieldName", ""))
         descending = str(spec.get("order", "ASC")).upper() == "DESC"
         present = [d for d in result if lookup(d, field) not in (_MISSING, None)]
         absent = [d for d in result if lookup(d, field) in (_MISSING, None)]
