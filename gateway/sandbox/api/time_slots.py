@@ -57,6 +57,25 @@ def _slot_not_found() -> WixError:
     return not_found("SLOT_NOT_FOUND", "Couldn't find a time slot matching the criteria")
 
 
+def _listing(
+    items: list[Item], body: dict[str, Any], paging: Paging, tz_name: str
+) -> dict[str, Any]:
+    """A List (Multi Service) Availability response: the filters, the `timeSlotsPerDay` cap,
+    then one page."""
+    cap = body.get("timeSlotsPerDay")
+    slots, metadata = listed(items, SlotFilter.of(body), cap, "timeSlotsPerDay", paging)
+    return {"timeSlots": slots, "timeZone": tz_name, "cursorPagingMetadata": metadata}
+
+
+def _slot_ending_at(items: list[Item], end: datetime, tz: ZoneInfo, tz_name: str) -> dict[str, Any]:
+    """A Get (Multi Service) Availability response: of the slots starting at the requested
+    start, the one that ends at the requested end (404 SLOT_NOT_FOUND when none does)."""
+    for _, slot in items:
+        if local_instant(slot, "localEndDate", tz) == end:
+            return {"timeSlot": slot, "timeZone": tz_name}
+    raise _slot_not_found()
+
+
 def _requested_location(service: dict[str, Any], wanted: Any) -> dict[str, Any] | None:
     """The service location a request names (`{id}` or `{locationType}`); default: the first."""
     if wanted is None:
@@ -120,10 +139,7 @@ def list_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         items = _appointment_items(
             sandbox, service, span, tz, resources, locations, LIST_RESOURCES_CAP
         )
-    slots, metadata = listed(
-        items, SlotFilter.of(body), body.get("timeSlotsPerDay"), "timeSlotsPerDay", paging
-    )
-    return {"timeSlots": slots, "timeZone": tz_name, "cursorPagingMetadata": metadata}
+    return _listing(items, body, paging, tz_name)
 
 
 @route("POST", _paths("time-slots/get"), "Get Availability Time Slot", API,
@@ -145,10 +161,7 @@ def get_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         items = _appointment_items(
             sandbox, service, (start, start + _ONE_SECOND), tz, resources, [location], None
         )
-    for _, slot in items:
-        if local_instant(slot, "localEndDate", tz) == end:
-            return {"timeSlot": slot, "timeZone": tz_name}
-    raise _slot_not_found()
+    return _slot_ending_at(items, end, tz, tz_name)
 
 
 # -- classes ---------------------------------------------------------------------------------
@@ -343,10 +356,7 @@ def list_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, A
     with sandbox.store.transaction():
         span = paging.narrow(local_range(body, tz, sandbox.clock.now()), tz)
         items = _chain_items(sandbox, body, span, tz, listing=True)
-    slots, metadata = listed(
-        items, SlotFilter.of(body), body.get("timeSlotsPerDay"), "timeSlotsPerDay", paging
-    )
-    return {"timeSlots": slots, "timeZone": tz_name, "cursorPagingMetadata": metadata}
+    return _listing(items, body, paging, tz_name)
 
 
 @route("POST", _paths("multi-service-time-slots/get"),
@@ -360,10 +370,7 @@ def get_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, An
     end = local_instant(body, "localEndDate", tz)
     with sandbox.store.transaction():
         items = _chain_items(sandbox, body, (start, start + _ONE_SECOND), tz, listing=False)
-    for _, slot in items:
-        if local_instant(slot, "localEndDate", tz) == end:
-            return {"timeSlot": slot, "timeZone": tz_name}
-    raise _slot_not_found()
+    return _slot_ending_at(items, end, tz, tz_name)
 
 
 ROUTES = [list_availability, get_availability, list_event_time_slots, get_event_time_slot,
