@@ -12,6 +12,8 @@ course's schedule.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,6 +26,8 @@ from gateway.sandbox.wire import parse_utc, to_utc, utc_iso
 BLOCKING_STATUSES = ("CONFIRMED", "PENDING")
 ACTIVE_STATUSES = ("CREATED", "CONFIRMED", "PENDING", "WAITING_LIST")
 
+# Fewer than the 999 variables older SQLite builds allow in one statement.
+_MAX_SQL_PARAMETERS = 500
 _EVENT_ID = re.compile(r"^(?P<schedule>[0-9a-f-]{36})-(?P<start>\d{8}T\d{6}Z)$")
 
 Interval = tuple[datetime, datetime]
@@ -181,13 +185,12 @@ def booked_participants(
     *,
     event_id: str | None = None,
     schedule_id: str | None = None,
-    statuses: tuple[str, ...] = BLOCKING_STATUSES,
     exclude_booking_ids: tuple[str, ...] = (),
 ) -> int:
     """Participants of blocking bookings for one class session, or for a whole course."""
     column, value = ("event_id", event_id) if event_id else ("schedule_id", schedule_id)
-    marks = ",".join("?" * len(statuses))
-    params: tuple[Any, ...] = (value, *statuses)
+    marks = ",".join("?" * len(BLOCKING_STATUSES))
+    params: tuple[Any, ...] = (value, *BLOCKING_STATUSES)
     where = f"{column} = ? AND status IN ({marks})"
     if exclude_booking_ids:
         where += f" AND id NOT IN ({','.join('?' * len(exclude_booking_ids))})"
@@ -196,3 +199,25 @@ def booked_participants(
         f"SELECT COALESCE(SUM(participants), 0) FROM bookings WHERE {where}", params
     )
     return int(total or 0)
+
+
+def participants_by_status(store: Store, event_ids: Sequence[str]) -> dict[str, Counter[str]]:
+    """Per class session, the participants of its bookings by status: one query for a listing
+    (what `booked_participants` counts for one session is the sum over BLOCKING_STATUSES)."""
+    counts: dict[str, Counter[str]] = {event_id: Counter() for event_id in event_ids}
+    for first in range(0, len(event_ids), _MAX_SQL_PARAMETERS):
+        chunk = tuple(event_ids[first : first + _MAX_SQL_PARAMETERS])
+        rows = store.rows(
+            "SELECT event_id, status, SUM(participants) FROM bookings "
+            f"WHERE event_id IN ({','.join('?' * len(chunk))}) GROUP BY event_id, status",
+            chunk,
+        )
+        for event_id, status, participants in rows:
+            counts[event_id][status] = int(participants or 0)
+    return counts
+
+
+def staff_names(store: Store, resource_ids: Iterable[str]) -> dict[str, str]:
+    """The names `availableResources` shows, by staff resource id (one query)."""
+    resources = store.get_many("resources", list(dict.fromkeys(resource_ids)))
+    return {rid: str(doc.get("name", "")) for rid, doc in resources.items()}

@@ -152,6 +152,10 @@ class Store:
         row = self._db.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Query columns directly, for hot paths that need no whole document."""
+        return self._db.execute(sql, params).fetchall()
+
     # -- anonymous tokens --------------------------------------------------------------------
 
     def put_token(self, token: str, booking_id: str) -> None:

@@ -4,6 +4,7 @@ calendar by `availability.py`, shaped by `slots_render.py`, paged by `slots_requ
 from __future__ import annotations
 
 from calendar import monthrange
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,14 @@ from zoneinfo import ZoneInfo
 from gateway.sandbox import wql
 from gateway.sandbox.api.services import load_policy, load_service
 from gateway.sandbox.availability import chain_openings, policy_violations, service_openings
-from gateway.sandbox.calendar import Session, booked_participants, class_sessions, find_session
+from gateway.sandbox.calendar import (
+    BLOCKING_STATUSES,
+    Session,
+    class_sessions,
+    find_session,
+    participants_by_status,
+    staff_names,
+)
 from gateway.sandbox.errors import WixError, invalid, not_found
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.slots_render import (
@@ -178,19 +186,20 @@ def _event_doc(session: Session) -> dict[str, Any]:
 
 
 def _event_slot(
-    sandbox: Sandbox,
     service: dict[str, Any],
     policy: dict[str, Any],
     session: Session,
     tz: ZoneInfo,
     names: dict[str, str],
+    participants: Counter[str],
+    now: datetime,
 ) -> dict[str, Any]:
-    store = sandbox.store
-    booked = booked_participants(store, event_id=session.event_id)
+    """`participants`: the session's booked participants by booking status."""
+    booked = sum(participants[status] for status in BLOCKING_STATUSES)
     waitlist = policy.get("waitlistPolicy") or {}
     waiting_list = None
     if waitlist.get("enabled"):
-        queued = booked_participants(store, event_id=session.event_id, statuses=("WAITING_LIST",))
+        queued = participants["WAITING_LIST"]
         size = int(waitlist.get("capacity", 10))
         waiting_list = {"totalCapacity": size, "remainingCapacity": max(size - queued, 0)}
     location = find_location(service, session.location_id)
@@ -202,7 +211,7 @@ def _event_slot(
         if location
         else {"id": session.location_id, "locationType": "BUSINESS"},
     }
-    violations = policy_violations(service, policy, session.start, sandbox.clock.now())
+    violations = policy_violations(service, policy, session.start, now)
     resources = staff_resources(names, (session.resource_id,), None)
     capacity = (session.capacity, booked)
     return event_slot(service, event, tz, capacity, waiting_list, violations, resources)
@@ -238,7 +247,8 @@ def list_event_time_slots(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     minimum = body.get("minBookableCapacity")
     items: list[Item] = []
     with sandbox.store.transaction():
-        span = local_range(body, tz, sandbox.clock.now())
+        now = sandbox.clock.now()
+        span = local_range(body, tz, now)
         _event_options(body, span, tz)
         span = paging.narrow(span, tz)
         classes = [
@@ -246,18 +256,21 @@ def list_event_time_slots(sandbox: Sandbox, call: Call) -> dict[str, Any]:
             for s in sandbox.store.all("services")
             if s["type"] == "CLASS" and (not service_ids or s["id"] in service_ids)
         ]
-        names = {
-            rid: str(doc.get("name", ""))
-            for rid, doc in sandbox.store.get_many(
-                "resources", [rid for s in classes for rid in s.get("staffMemberIds", [])]
-            ).items()
-        }
-        for service in classes:
-            policy = load_policy(sandbox, service)
-            for session in class_sessions(sandbox.store, service, *span):
-                if wql.matches(_event_doc(session), event_filter):
-                    slot = _event_slot(sandbox, service, policy, session, tz, names)
-                    items.append(((utc_iso(session.start), session.event_id), slot))
+        names = staff_names(
+            sandbox.store, [r for s in classes for r in s.get("staffMemberIds", [])]
+        )
+        policies = {service["id"]: load_policy(sandbox, service) for service in classes}
+        sessions = [
+            (service, session)
+            for service in classes
+            for session in class_sessions(sandbox.store, service, *span)
+            if wql.matches(_event_doc(session), event_filter)
+        ]
+        counts = participants_by_status(sandbox.store, [s.event_id for _, s in sessions])
+        for service, session in sessions:
+            policy, participants = policies[service["id"]], counts[session.event_id]
+            slot = _event_slot(service, policy, session, tz, names, participants, now)
+            items.append(((utc_iso(session.start), session.event_id), slot))
 
     def wanted(slot: dict[str, Any]) -> bool:
         if not include_non_bookable and not slot["bookable"]:
@@ -280,15 +293,12 @@ def get_event_time_slot(sandbox: Sandbox, call: Call) -> dict[str, Any]:
         service = sandbox.store.get("services", session.service_id) if session else None
         if session is None or service is None or service["type"] != "CLASS":
             raise not_found(EVENT_NOT_FOUND_CODE, f"Event {event_id} not found", {"id": event_id})
-        names = {session.resource_id: _resource_name(sandbox, session.resource_id)}
+        names = staff_names(sandbox.store, [session.resource_id])
         policy = load_policy(sandbox, service)
-        slot = _event_slot(sandbox, service, policy, session, tz, names)
+        participants = participants_by_status(sandbox.store, [session.event_id])[session.event_id]
+        now = sandbox.clock.now()
+        slot = _event_slot(service, policy, session, tz, names, participants, now)
     return {"timeSlot": slot, "timeZone": tz_name}
-
-
-def _resource_name(sandbox: Sandbox, resource_id: str) -> str:
-    resource = sandbox.store.get("resources", resource_id) or {}
-    return str(resource.get("name", ""))
 
 
 # -- multi-service ---------------------------------------------------------------------------
