@@ -86,10 +86,34 @@ def busy_intervals(
     end: datetime,
     exclude_booking_ids: tuple[str, ...] = (),
 ) -> dict[str, list[Interval]]:
-    """Per resource, the time its blocking bookings occupy (session + the service's buffer)."""
+    """Per resource, the time its blocking bookings occupy (session + the service's buffer).
+
+    Every availability check runs this, so it reads the indexed columns (and the buffer kept in
+    the booking's `_sandbox` index) without decoding whole booking documents."""
     busy: dict[str, list[Interval]] = {rid: [] for rid in resource_ids}
     if not resource_ids:
         return busy
+    marks = ",".join("?" * len(resource_ids))
+    statuses = ",".join("?" * len(BLOCKING_STATUSES))
+    rows = store.rows(
+        "SELECT id, resource_id, start_utc, end_utc, json_extract(doc, '$._sandbox.buffer_minutes')"
+        f" FROM bookings WHERE resource_id IN ({marks}) AND status IN ({statuses})"
+        " AND start_utc < ? AND end_utc > ? ORDER BY rowid",
+        (
+            *resource_ids,
+            *BLOCKING_STATUSES,
+            utc_iso(end + timedelta(days=1)),
+            utc_iso(start - timedelta(days=1)),
+        ),
+    )
+    for booking_id, resource_id, start_utc, end_utc, buffer in rows:
+        if booking_id in exclude_booking_ids:
+            continue
+        s = parse_utc(start_utc, "start")
+        e = parse_utc(end_utc, "end") + timedelta(minutes=buffer or 0)
+        if s < end and e > start:
+            busy[resource_id].append((s, e))
+    return busy
     marks = ",".join("?" * len(resource_ids))
     statuses = ",".join("?" * len(BLOCKING_STATUSES))
     rows = store.bookings_where(
