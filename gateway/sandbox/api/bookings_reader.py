@@ -125,8 +125,10 @@ def resolve_sort(sort: Any) -> list[Doc]:
 
 
 def _view(doc: Doc) -> Doc:
-    """What filters see: the wire booking with `doubleBooked` always present."""
-    view = public_booking(doc)
+    """What filters and sorts read: the wire fields with `doubleBooked` always present. Every
+    stored booking gets one per query and only reads it, so it shares the document's values
+    (only the page's bookings are copied, by `public_booking`)."""
+    view = {key: value for key, value in doc.items() if key != "_sandbox"}
     view["doubleBooked"] = bool(doc.get("doubleBooked"))
     return view
 
