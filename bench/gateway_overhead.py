@@ -21,6 +21,7 @@ p50 (target: <= 3 ms); the gateway with its default caches is shown for informat
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import multiprocessing
 import statistics
@@ -60,13 +61,19 @@ query MyBookings($first: Int) {
 """
 
 
-# The reference-data caches off: the gateway then makes the same upstream calls as the direct side.
-NO_CACHES = {
-    "cache_services_seconds": 0.0,
-    "cache_policies_seconds": 0.0,
-    "cache_forms_seconds": 0.0,
-    "cache_site_properties_seconds": 0.0,
-}
+def gateway_settings(url: str, *, caches: bool) -> Settings:
+    """The gateway on the sandbox at `url`; without `caches` it makes the same upstream calls
+    as the direct client (its reference-data caches off)."""
+    settings = Settings(wix_api_key=API_KEY, wix_site_id=SITE_ID, wix_base_url=url)
+    if caches:
+        return settings
+    return dataclasses.replace(
+        settings,
+        cache_services_seconds=0.0,
+        cache_policies_seconds=0.0,
+        cache_forms_seconds=0.0,
+        cache_site_properties_seconds=0.0,
+    )
 
 
 async def _direct_page(http: httpx.AsyncClient) -> bytes:
@@ -163,9 +170,8 @@ def _gateway_page(app: Any, body: dict[str, Any]) -> tuple[httpx.AsyncClient, Ca
 
 
 async def _measure(url: str) -> None:
-    base = {"wix_api_key": API_KEY, "wix_site_id": SITE_ID, "wix_base_url": url}
-    app = create_app(Settings(**base, **NO_CACHES))
-    cached_app = create_app(Settings(**base))
+    app = create_app(gateway_settings(url, caches=False))
+    cached_app = create_app(gateway_settings(url, caches=True))
     headers = {"Authorization": API_KEY, "wix-site-id": SITE_ID}
     body = {"query": QUERY, "variables": {"first": BOOKINGS}}
     gateway, through_gateway = _gateway_page(app, body)

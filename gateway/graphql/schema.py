@@ -18,6 +18,7 @@ from gateway.graphql.bookings.mutations.double_booking import (
 )
 from gateway.graphql.bookings.mutations.packages import PackageMutations
 from gateway.graphql.bookings.resolvers import BookingQueries
+from gateway.graphql.execution import LeanExecutionContext
 from gateway.graphql.forms.resolvers import FormQueries
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
 from gateway.graphql.services.resolvers import ServiceQueries
@@ -88,6 +89,7 @@ schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    execution_context_class=LeanExecutionContext,  # a shorter path for plain fields
     # QueryProtection first: its limits run before parsing and validation.
     extensions=[QueryProtection, _parser_cache, _validation_cache, OperationObserver, _masking],
 )

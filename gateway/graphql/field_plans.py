@@ -1,0 +1,129 @@
+"""What `LeanExecutionContext` may shorten about a field: decided once per schema field.
+
+A field qualifies when it is an exact Strawberry field without arguments and without field
+extensions (permission classes are extensions), and either has no resolver (an attribute) or a
+resolver taking nothing but `self` and `info`. Everything else is `GENERAL`: graphql-core and
+Strawberry execute it as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, auto
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+)
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+
+
+class Kind(Enum):
+    GENERAL = auto()  # graphql-core's path
+    LEAF = auto()  # attribute of scalar or enum type
+    ATTRIBUTE = auto()  # attribute of any other type
+    METHOD = auto()  # resolver taking only `self` and/or `info`
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPlan:
+    kind: Kind
+    field: GraphQLField | None = None
+    attribute: str = ""  # LEAF, ATTRIBUTE: the Python attribute
+    nullable: bool = True  # LEAF, ATTRIBUTE
+    leaf_type: GraphQLLeafType | None = None  # LEAF
+    object_type: GraphQLObjectType | None = None  # ATTRIBUTE: a plain object type
+    item_type: GraphQLOutputType | None = None  # ATTRIBUTE: a list's items, if plain
+    item_object: GraphQLObjectType | None = None  # ... an object type
+    item_leaf: GraphQLLeafType | None = None  # ... or a scalar or enum type
+    definition: StrawberryField | None = None  # METHOD
+    method: Callable[..., Any] | None = None  # METHOD: the resolver function
+    takes_self: bool = False  # METHOD
+    info_parameter: str | None = None  # METHOD: the name `info` is passed under
+
+
+GENERAL = FieldPlan(Kind.GENERAL)
+# Plans by object type and field name. Types belong to a schema, which lives for the process.
+_PLANS: dict[GraphQLObjectType, dict[str, FieldPlan]] = {}
+
+
+def field_plan(parent_type: GraphQLObjectType, field_name: str) -> FieldPlan:
+    plans = _PLANS.get(parent_type)
+    if plans is None:
+        plans = _PLANS[parent_type] = {}
+    plan = plans.get(field_name)
+    if plan is None:
+        plan = plans[field_name] = _plan(parent_type, field_name)
+    return plan
+
+
+def _plan(parent_type: GraphQLObjectType, field_name: str) -> FieldPlan:
+    field = parent_type.fields.get(field_name)
+    if field is None or field.args:
+        return GENERAL
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    # Exactly a `StrawberryField`: a subclass may resolve differently (`get_result`).
+    if type(definition) is not StrawberryField:
+        return GENERAL
+    if definition.extensions or definition.is_subscription:
+        return GENERAL
+    resolver = definition.base_resolver
+    if resolver is None:
+        return _attribute(field, definition.python_name)
+    if (
+        resolver.arguments
+        or resolver.root_parameter is not None
+        or resolver.parent_parameter is not None
+        or not callable(resolver.wrapped_func)
+    ):
+        return GENERAL
+    info = resolver.info_parameter
+    return FieldPlan(
+        Kind.METHOD,
+        field,
+        definition=definition,
+        method=resolver.wrapped_func,
+        takes_self=resolver.self_parameter is not None,
+        info_parameter=info.name if info is not None else None,
+    )
+
+
+def _attribute(field: GraphQLField, attribute: str) -> FieldPlan:
+    nullable = not isinstance(field.type, GraphQLNonNull)
+    named = _unwrapped(field.type)
+    if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+        return FieldPlan(Kind.LEAF, field, attribute, nullable, leaf_type=named)
+    if not isinstance(named, GraphQLList):
+        return FieldPlan(Kind.ATTRIBUTE, field, attribute, nullable, object_type=_plain(named))
+    item = _unwrapped(named.of_type)
+    item_leaf = item if isinstance(item, GraphQLScalarType | GraphQLEnumType) else None
+    item_object = _plain(item)
+    return FieldPlan(
+        Kind.ATTRIBUTE,
+        field,
+        attribute,
+        nullable,
+        item_type=named.of_type if item_leaf or item_object else None,
+        item_object=item_object,
+        item_leaf=item_leaf,
+    )
+
+
+def _unwrapped(type_: Any) -> Any:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+
+
+def _plain(type_: Any) -> GraphQLObjectType | None:
+    """`type_` when it is an object type without an `is_type_of` check."""
+    if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+        return type_
+    return None
