@@ -2,12 +2,14 @@
 
 Each function validates and applies one change to a loaded booking and raises WixError without
 touching it when the change isn't allowed; the caller checks the revision, `touch`es and saves
-inside one transaction (bookings.md §4.4-§4.10, §9).
+inside one transaction (bookings.md §4.4-§4.10, §9). The status changes share one signature
+(`StatusChange`), so the single-booking and the multi-service handlers pass them the request's
+`paymentStatus` and `flowControlSettings` the same way.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from gateway.sandbox import booking_checks as checks
 from gateway.sandbox import booking_codes as codes
@@ -27,6 +29,14 @@ from gateway.sandbox.state import Sandbox
 CONFIRMABLE_STATUSES = ("PENDING", "CREATED", "WAITING_LIST")
 # Confirm-or-Decline declines a conflicting booking with one of these (bookings.md §4.4 step 2).
 UNPAID_STATUSES = ("UNDEFINED", "NOT_PAID", "REFUNDED", "EXEMPT")
+
+
+class StatusChange(Protocol):
+    """`confirm`, `decline`, `confirm_or_decline`, `mark_as_pending`."""
+
+    def __call__(
+        self, sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
+    ) -> dict[str, Any]: ...
 
 
 def _exclude(doc: dict[str, Any]) -> tuple[str, ...]:
@@ -56,21 +66,25 @@ def confirm(
     doc: dict[str, Any],
     *,
     payment_status: Any = None,
+    flow: Any = None,
     double_booked: bool = False,
-    check_availability: bool = False,
 ) -> dict[str, Any]:
     """CONFIRMED without an availability check; `doubleBooked` only with
-    `checkAvailabilityValidation` (then forced by the input or set by a real conflict)."""
+    `checkAvailabilityValidation` (then forced by `double_booked` or set by a real conflict)."""
+    flow = flow if isinstance(flow, dict) else {}
     require_status(doc, CONFIRMABLE_STATUSES, "confirmed")
     _set_payment(doc, payment_status)
-    if check_availability and (double_booked or conflict(sandbox, doc)):
+    if flow.get("checkAvailabilityValidation") and (double_booked or conflict(sandbox, doc)):
         doc["doubleBooked"] = True
     _hold_any_resource(sandbox, doc)
     set_status(doc, "CONFIRMED")
     return doc
 
 
-def decline(sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None) -> dict[str, Any]:
+def decline(
+    sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
+) -> dict[str, Any]:
+    """DECLINED; no flag applies (its flowControlSettings are unconfirmed, bookings.md §4.7)."""
     require_status(doc, CONFIRMABLE_STATUSES, "declined")
     _set_payment(doc, payment_status)
     set_status(doc, "DECLINED")

@@ -87,9 +87,12 @@ def public_package(
 # -- membership ------------------------------------------------------------------------------
 
 
-def members(sandbox: Sandbox, package_id: str) -> list[dict[str, Any]]:
-    """The package's bookings, earliest first."""
-    return in_time_order(sandbox.store.bookings_where("msb_id = ?", (package_id,)))
+def load_with_members(
+    sandbox: Sandbox, package_id: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The package (404 when unknown) and its bookings, earliest first."""
+    package = load_package(sandbox, package_id)
+    return package, in_time_order(sandbox.store.bookings_where("msb_id = ?", (package["id"],)))
 
 
 def member(docs: list[dict[str, Any]], package_id: str, booking_id: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import secrets
 from typing import Any
 
 from gateway.sandbox import multi_service as msb
+from gateway.sandbox.api.bookings_writer import DOCS
 from gateway.sandbox.api.services import load_service, public_service
 from gateway.sandbox.bookings import (
     allowed_actions,
@@ -34,10 +35,7 @@ from gateway.sandbox.errors import WixError, invalid, precondition
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 
-API = "Anonymous Booking Actions"
-DOCS = (
-    "https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2"
-)
+API = "Anonymous Booking Actions"  # documented with Bookings Writer V2 (DOCS)
 BASE = "/v1/anonymous-bookings"
 INVALID_TOKEN = "INVALID_TOKEN"  # 401, unconfirmed
 ACTION_NOT_ALLOWED = "ACTION_NOT_ALLOWED"  # 428, unconfirmed

@@ -78,6 +78,26 @@ def _mutate(
     return {"booking": public_booking(doc)}
 
 
+def _status_change(
+    sandbox: Sandbox,
+    call: Call,
+    change: transitions.StatusChange,
+    *,
+    revision: bool = True,
+    **options: Any,
+) -> Doc:
+    """Confirm, Confirm Or Decline, Mark As Pending: the body's `paymentStatus` and
+    `flowControlSettings` go to the status change."""
+    flow = object_field(call.body, "flowControlSettings")
+    payment = call.body.get("paymentStatus")
+    return _mutate(
+        sandbox,
+        call,
+        lambda doc: change(sandbox, doc, payment_status=payment, flow=flow, **options),
+        revision=revision,
+    )
+
+
 @route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking")
 def create_booking(sandbox: Sandbox, call: Call) -> Doc:
     body = call.body
@@ -138,24 +158,14 @@ def reschedule(sandbox: Sandbox, call: Call) -> Doc:
 @route("POST", _paths("/bookings/{bookingId}/confirm"), "Confirm Booking", API,
        f"{DOCS}/confirm-booking")  # fmt: skip
 def confirm(sandbox: Sandbox, call: Call) -> Doc:
-    body = call.body
-    flow = object_field(body, "flowControlSettings")
-    return _mutate(
-        sandbox,
-        call,
-        lambda doc: transitions.confirm(
-            sandbox,
-            doc,
-            payment_status=body.get("paymentStatus"),
-            double_booked=bool(body.get("doubleBooked")),
-            check_availability=bool(flow.get("checkAvailabilityValidation")),
-        ),
-    )
+    double_booked = bool(call.body.get("doubleBooked"))
+    return _status_change(sandbox, call, transitions.confirm, double_booked=double_booked)
 
 
 @route("POST", _paths("/bookings/{bookingId}/decline"), "Decline Booking", API,
        f"{DOCS}/decline-booking")  # fmt: skip
 def decline(sandbox: Sandbox, call: Call) -> Doc:
+    """Reads no `flowControlSettings` (unconfirmed for Decline)."""
     payment = call.body.get("paymentStatus")
     return _mutate(
         sandbox, call, lambda doc: transitions.decline(sandbox, doc, payment_status=payment)
@@ -166,16 +176,7 @@ def decline(sandbox: Sandbox, call: Call) -> Doc:
        "Confirm Or Decline Booking", API, f"{DOCS}/confirm-or-decline-booking")  # fmt: skip
 def confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
     """No revision needed (the 2023 schema has none); a given one is still checked."""
-    body = call.body
-    flow = object_field(body, "flowControlSettings")
-    return _mutate(
-        sandbox,
-        call,
-        lambda doc: transitions.confirm_or_decline(
-            sandbox, doc, payment_status=body.get("paymentStatus"), flow=flow
-        ),
-        revision=False,
-    )
+    return _status_change(sandbox, call, transitions.confirm_or_decline, revision=False)
 
 
 @route("POST", _paths("/bulk/bookings/confirmOrDecline", documented="short"),
@@ -223,15 +224,7 @@ def update_number_of_participants(sandbox: Sandbox, call: Call) -> Doc:
 @route("POST", _paths("/bookings/{bookingId}/mark_booking_as_pending"),
        "Mark Booking As Pending", API, f"{DOCS}/mark-booking-as-pending")  # fmt: skip
 def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
-    body = call.body
-    flow = object_field(body, "flowControlSettings")
-    return _mutate(
-        sandbox,
-        call,
-        lambda doc: transitions.mark_as_pending(
-            sandbox, doc, payment_status=body.get("paymentStatus"), flow=flow
-        ),
-    )
+    return _status_change(sandbox, call, transitions.mark_as_pending)
 
 
 @route("POST", _paths("/bulk/bookings/calculate_allowed_actions", documented="short"),

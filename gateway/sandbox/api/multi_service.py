@@ -19,11 +19,11 @@ Request shapes are unconfirmed in the contract; our choices (one line each):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox import multi_service as msb
+from gateway.sandbox.api.bookings_writer import API, DOCS
 from gateway.sandbox.api.forms import load_form
 from gateway.sandbox.booking_forms import check_answers
 from gateway.sandbox.bookings import (
@@ -41,10 +41,6 @@ from gateway.sandbox.errors import WixError, invalid
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 
-API = "Bookings Writer V2"
-DOCS = (
-    "https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2"
-)
 BASE = "/_api/bookings-service/v2/multi_service_bookings"
 MAX_ALLOWED_ACTIONS_IDS = 50
 
@@ -64,13 +60,16 @@ def _list(body: Doc, name: str, *, allow_empty: bool = False) -> list[Doc]:
     return items
 
 
-def _unique_ids(items: list[Doc], name: str) -> None:
+def _booking_items(body: Doc, name: str, *, allow_empty: bool = False) -> list[Doc]:
+    """A required list of `{bookingId, ...}` objects naming each booking once (400 otherwise)."""
+    items = _list(body, name, allow_empty=allow_empty)
     ids = [item.get("bookingId") for item in items]
     for index, booking_id in enumerate(ids):
         if not booking_id:
             raise invalid(f"{name}[{index}].bookingId", "is required", "REQUIRED_FIELD")
         if booking_id in ids[:index]:
             raise invalid(f"{name}[{index}].bookingId", "is listed twice")
+    return items
 
 
 def _requested_bookings(body: Doc) -> list[Doc]:
@@ -124,8 +123,7 @@ def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
        f"{DOCS}/get-multi-service-booking")  # fmt: skip
 def get_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     with sandbox.store.transaction():
-        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
-        docs = msb.members(sandbox, package["id"])
+        package, docs = msb.load_with_members(sandbox, call.params["multiServiceBookingId"])
     return msb.public_package(package, docs)
 
 
@@ -135,12 +133,10 @@ def get_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """New slots are checked like Reschedule Booking, ignoring the package's own old slots; the
     package's resulting timetable must still be back to back."""
-    infos = _list(call.body, "rescheduleBookingsInfo")
-    _unique_ids(infos, "rescheduleBookingsInfo")
+    infos = _booking_items(call.body, "rescheduleBookingsInfo")
     flow = object_field(call.body, "flowControlSettings")
     with sandbox.store.transaction():
-        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
-        docs = msb.members(sandbox, package["id"])
+        package, docs = msb.load_with_members(sandbox, call.params["multiServiceBookingId"])
         moves = []
         for index, info in enumerate(infos):
             doc = msb.member(docs, package["id"], info["bookingId"])
@@ -164,8 +160,7 @@ def cancel_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     otherwise); fails when all are already canceled or declined."""
     flow = object_field(call.body, "flowControlSettings")
     with sandbox.store.transaction():
-        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
-        docs = msb.members(sandbox, package["id"])
+        package, docs = msb.load_with_members(sandbox, call.params["multiServiceBookingId"])
         msb.check_any_active(docs)
         for doc in docs:
             if msb.is_active(doc):
@@ -174,18 +169,15 @@ def cancel_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     return msb.public_package(package, docs)
 
 
-Transition = Callable[[Sandbox, Doc, Doc, Doc], object]
-
-
-def _change_every_booking(sandbox: Sandbox, call: Call, field: str, change: Transition) -> Doc:
-    """Confirm / decline / mark as pending: every booking listed with its current revision, all
-    changed or none (bookings.md §6, state rules)."""
-    infos = _list(call.body, field)
-    _unique_ids(infos, field)
+def _change_every_booking(
+    sandbox: Sandbox, call: Call, field: str, change: transitions.StatusChange
+) -> Doc:
+    """Confirm / decline / mark as pending: every booking listed with its current revision (and
+    its own `paymentStatus`), all changed or none (bookings.md §6, state rules)."""
+    infos = _booking_items(call.body, field)
     flow = object_field(call.body, "flowControlSettings")
     with sandbox.store.transaction():
-        package = msb.load_package(sandbox, call.params["multiServiceBookingId"])
-        docs = msb.members(sandbox, package["id"])
+        package, docs = msb.load_with_members(sandbox, call.params["multiServiceBookingId"])
         listed = {info["bookingId"]: info for info in infos}
         for info in infos:
             check_revision(msb.member(docs, package["id"], info["bookingId"]), info.get("revision"))
@@ -193,7 +185,9 @@ def _change_every_booking(sandbox: Sandbox, call: Call, field: str, change: Tran
             raise invalid(field, "must list every booking of the multi-service booking")
         with msb.lifted(sandbox, docs):
             for doc in docs:
-                change(sandbox, doc, listed[doc["id"]], flow)
+                change(
+                    sandbox, doc, payment_status=listed[doc["id"]].get("paymentStatus"), flow=flow
+                )
                 touch(sandbox, doc)
     return msb.public_package(package, docs)
 
@@ -201,36 +195,21 @@ def _change_every_booking(sandbox: Sandbox, call: Call, field: str, change: Tran
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/confirm", "Confirm Multi Service Booking",
        API, f"{DOCS}/confirm-multi-service-booking")  # fmt: skip
 def confirm_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
-    def confirm(sandbox: Sandbox, doc: Doc, info: Doc, flow: Doc) -> object:
-        return transitions.confirm(
-            sandbox,
-            doc,
-            payment_status=info.get("paymentStatus"),
-            check_availability=bool(flow.get("checkAvailabilityValidation")),
-        )
-
-    return _change_every_booking(sandbox, call, "confirmBookingsInfo", confirm)
+    return _change_every_booking(sandbox, call, "confirmBookingsInfo", transitions.confirm)
 
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/decline", "Decline Multi Service Booking",
        API, f"{DOCS}/decline-multi-service-booking")  # fmt: skip
 def decline_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
-    def decline(sandbox: Sandbox, doc: Doc, info: Doc, flow: Doc) -> object:
-        return transitions.decline(sandbox, doc, payment_status=info.get("paymentStatus"))
-
-    return _change_every_booking(sandbox, call, "declineBookingsInfo", decline)
+    return _change_every_booking(sandbox, call, "declineBookingsInfo", transitions.decline)
 
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/mark_as_pending",
        "Mark Multi Service Booking As Pending", API,
        f"{DOCS}/mark-multi-service-booking-as-pending")  # fmt: skip
 def mark_multi_service_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
-    def mark(sandbox: Sandbox, doc: Doc, info: Doc, flow: Doc) -> object:
-        return transitions.mark_as_pending(
-            sandbox, doc, payment_status=info.get("paymentStatus"), flow=flow
-        )
-
-    return _change_every_booking(sandbox, call, "markAsPendingBookingsInfo", mark)
+    field = "markAsPendingBookingsInfo"
+    return _change_every_booking(sandbox, call, field, transitions.mark_as_pending)
 
 
 def _package_id(body: Doc) -> str:
@@ -245,11 +224,9 @@ def _package_id(body: Doc) -> str:
        f"{DOCS}/add-bookings-to-multi-service-booking")  # fmt: skip
 def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Independent, active appointments join when the package stays back to back (≤ 8)."""
-    items = _list(call.body, "bookings")
-    _unique_ids(items, "bookings")
+    items = _booking_items(call.body, "bookings")
     with sandbox.store.transaction():
-        package = msb.load_package(sandbox, _package_id(call.body))
-        docs = msb.members(sandbox, package["id"])
+        package, docs = msb.load_with_members(sandbox, _package_id(call.body))
         added = []
         for item in items:
             doc = load_booking(sandbox, str(item["bookingId"]))
@@ -272,11 +249,9 @@ def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Only the first/last bookings may go (the rest must stay back to back); with fewer than 2
     left the package is deleted and the survivor becomes a standalone booking."""
-    items = _list(call.body, "bookings", allow_empty=True)
-    _unique_ids(items, "bookings")
+    items = _booking_items(call.body, "bookings", allow_empty=True)
     with sandbox.store.transaction():
-        package = msb.load_package(sandbox, _package_id(call.body))
-        docs = msb.members(sandbox, package["id"])
+        package, docs = msb.load_with_members(sandbox, _package_id(call.body))
         removed = []
         for item in items:
             doc = msb.member(docs, package["id"], item["bookingId"])
@@ -307,11 +282,11 @@ def bulk_get_multi_service_booking_allowed_actions(sandbox: Sandbox, call: Call)
     with sandbox.store.transaction():
         for index, package_id in enumerate(ids):
             try:
-                package = msb.load_package(sandbox, str(package_id))
+                package, docs = msb.load_with_members(sandbox, str(package_id))
             except WixError as error:
                 results.append(item_result(index, str(package_id), None, error))
                 continue
-            active = [d for d in msb.members(sandbox, package["id"]) if msb.is_active(d)]
+            active = [doc for doc in docs if msb.is_active(doc)]
             each = [allowed_actions(sandbox, doc) for doc in active]
             item = {action: bool(each) and all(a[action] for a in each)
                     for action in ("cancel", "reschedule")}  # fmt: skip
