@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from gateway.sandbox import booking_checks as checks
 from gateway.sandbox import booking_codes as codes
+from gateway.sandbox.booking_slots import Placement
 from gateway.sandbox.bookings import (
     echo_flags,
     hold_resource,
@@ -43,16 +44,19 @@ def _exclude(doc: dict[str, Any]) -> tuple[str, ...]:
     return (str(doc["id"]),)
 
 
-def conflict(sandbox: Sandbox, doc: dict[str, Any]) -> bool:
-    """Whether the booking would double-book, counting the other blocking bookings."""
-    placement = placement_of(sandbox, doc)
+def conflict(sandbox: Sandbox, doc: dict[str, Any], placement: Placement) -> bool:
+    """Whether the booking (at `placement_of` it) would double-book, counting the other blocking
+    bookings."""
     return checks.has_conflict(sandbox, placement, participant_count(doc), _exclude(doc))
 
 
-def _hold_any_resource(sandbox: Sandbox, doc: dict[str, Any]) -> None:
+def _hold_any_resource(sandbox: Sandbox, doc: dict[str, Any], placement: Placement) -> None:
     """An appointment entering the calendar without a staff member gets one (free if any)."""
-    placement = placement_of(sandbox, doc)
     hold_resource(sandbox, doc, checks.any_resource(sandbox, placement, _exclude(doc)))
+
+
+def _needs_manual_approval(service: dict[str, Any]) -> bool:
+    return bool((service.get("onlineBooking") or {}).get("requireManualApproval"))
 
 
 def _set_payment(doc: dict[str, Any], payment_status: Any) -> None:
@@ -74,9 +78,12 @@ def confirm(
     flow = flow if isinstance(flow, dict) else {}
     require_status(doc, CONFIRMABLE_STATUSES, "confirmed")
     _set_payment(doc, payment_status)
-    if flow.get("checkAvailabilityValidation") and (double_booked or conflict(sandbox, doc)):
+    placement = placement_of(sandbox, doc)
+    if flow.get("checkAvailabilityValidation") and (
+        double_booked or conflict(sandbox, doc, placement)
+    ):
         doc["doubleBooked"] = True
-    _hold_any_resource(sandbox, doc)
+    _hold_any_resource(sandbox, doc, placement)
     set_status(doc, "CONFIRMED")
     return doc
 
@@ -106,12 +113,11 @@ def confirm_or_decline(
     index = doc["_sandbox"]
     flow = flow if isinstance(flow, dict) else {}
     skip = index.get("skip_availability_validation") or flow.get("skipAvailabilityValidation")
-    clash = not skip and conflict(sandbox, doc)
-    service = placement_of(sandbox, doc).service
-    manual = (service.get("onlineBooking") or {}).get("requireManualApproval")
+    placement = placement_of(sandbox, doc)
+    clash = not skip and conflict(sandbox, doc, placement)
     if clash and doc["paymentStatus"] in UNPAID_STATUSES:
         decision = "DECLINED"
-    elif manual and not index.get("skip_business_confirmation"):
+    elif _needs_manual_approval(placement.service) and not index.get("skip_business_confirmation"):
         decision = "PENDING"
     else:
         decision = "CONFIRMED"
@@ -120,7 +126,7 @@ def confirm_or_decline(
     if decision != "DECLINED":
         if clash:
             doc["doubleBooked"] = True
-        _hold_any_resource(sandbox, doc)
+        _hold_any_resource(sandbox, doc, placement)
     if flow.get("skipAvailabilityValidation"):
         echo_flags(doc, flow, ("skipAvailabilityValidation",))
     set_status(doc, decision)
@@ -143,18 +149,18 @@ def mark_as_pending(
     a conflict still ends PENDING but sets `doubleBooked` (bookings.md §4.10)."""
     require_status(doc, ("CREATED",), "marked as pending")
     flow = flow if isinstance(flow, dict) else {}
-    service = placement_of(sandbox, doc).service
-    manual = (service.get("onlineBooking") or {}).get("requireManualApproval")
-    if not manual and not flow.get("skipPendingApprovalServiceValidation"):
+    placement = placement_of(sandbox, doc)
+    service = placement.service
+    if not _needs_manual_approval(service) and not flow.get("skipPendingApprovalServiceValidation"):
         raise precondition(
             codes.MANUAL_APPROVAL_NOT_REQUIRED,
             "The service doesn't require manual approval",
             {"serviceId": service["id"]},
         )
     _set_payment(doc, payment_status)
-    if flow.get("checkAvailabilityValidation") and conflict(sandbox, doc):
+    if flow.get("checkAvailabilityValidation") and conflict(sandbox, doc, placement):
         doc["doubleBooked"] = True
-    _hold_any_resource(sandbox, doc)
+    _hold_any_resource(sandbox, doc, placement)
     set_status(doc, "PENDING")
     return doc
 
