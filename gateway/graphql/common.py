@@ -5,6 +5,7 @@ from __future__ import annotations
 from asyncio import Future
 from collections.abc import Awaitable
 from enum import Enum
+from functools import cache
 from typing import Any, TypeAlias, TypeVar
 
 import strawberry
@@ -28,21 +29,21 @@ def ready(future: Future[T]) -> MaybeAwaitable[T]:
     return future
 
 
+@cache
+def _members(enum: type[Enum]) -> dict[str, Enum]:
+    """`enum.__members__` as a plain dict: `enum[name]` is a Python-level call, a page of
+    bookings makes hundreds of these lookups."""
+    return dict(enum.__members__)
+
+
 def enum_or(enum: type[EnumT], value: Any, fallback: EnumT) -> EnumT:
     """`enum[value]`, or `fallback` for a value Wix added after this schema was written."""
-    try:
-        return enum[value]
-    except KeyError:
-        return fallback
+    member = _members(enum).get(value) if isinstance(value, str) else None
+    return fallback if member is None else member  # type: ignore[return-value]
 
 
 def enum_or_none(enum: type[EnumT], value: Any) -> EnumT | None:
-    if value is None:
-        return None
-    try:
-        return enum[value]
-    except KeyError:
-        return None
+    return _members(enum).get(value) if isinstance(value, str) else None  # type: ignore[return-value]
 
 
 @strawberry.enum(description="Which availability and booking flow a service uses.")

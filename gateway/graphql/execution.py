@@ -11,8 +11,8 @@ and null propagation, awaitables, incremental delivery) and, with each field's `
 - reads an attribute of scalar or enum type and serializes it in the loop over the fields;
 - reads an attribute of object or list type and completes plain objects and list items
   itself (no resolve-info object, no type dispatch);
-- calls a resolver taking only `self` and `info` directly with its Strawberry `Info`, as
-  Strawberry would, and completes the value as graphql-core's `execute_field` does.
+- calls a resolver without GraphQL arguments directly with the source and its Strawberry
+  `Info`, as Strawberry would, and completes the value as graphql-core's `execute_field` does.
 
 Everything else takes graphql-core's own path: `GENERAL` fields, fields with directives,
 resolver middleware (a Strawberry extension with a `resolve` hook turns all of this off), and
@@ -211,12 +211,13 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         details: FieldDetailsList,
         path: Path,
     ) -> Any:
-        """Call the resolver as Strawberry does (`self` is the source, `info` is passed by
-        name), without its wrapper chain; then as graphql-core's `execute_field`."""
+        """Call the resolver as Strawberry does (the source as `self` or by its parameter
+        name, `info` by name) without its wrapper chain; then as graphql-core's
+        `execute_field`."""
         field: GraphQLField = plan.field  # type: ignore[assignment]
         info = self.build_resolve_info(field, _nodes(details), parent_type, path)
         try:
-            kwargs = {}
+            kwargs = dict.fromkeys(plan.source_parameters, source)
             if plan.info_parameter is not None:
                 strawberry_info = self._info_class(_raw_info=info, _field=plan.definition)
                 kwargs[plan.info_parameter] = strawberry_info

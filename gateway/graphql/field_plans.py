@@ -1,9 +1,9 @@
 """What `LeanExecutionContext` may shorten about a field: decided once per schema field.
 
 A field qualifies when it is an exact Strawberry field without arguments and without field
-extensions (permission classes are extensions), and either has no resolver (an attribute) or a
-resolver taking nothing but `self` and `info`. Everything else is `GENERAL`: graphql-core and
-Strawberry execute it as usual.
+extensions (permission classes are extensions): an attribute (no resolver), or a resolver whose
+parameters are only the source (`self`, `root`, `strawberry.Parent`) and `info`. Everything
+else is `GENERAL`: graphql-core and Strawberry execute it as usual.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Kind(Enum):
     GENERAL = auto()  # graphql-core's path
     LEAF = auto()  # attribute of scalar or enum type
     ATTRIBUTE = auto()  # attribute of any other type
-    METHOD = auto()  # resolver taking only `self` and/or `info`
+    METHOD = auto()  # resolver taking only the source and/or `info`
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,8 @@ class FieldPlan:
     item_leaf: GraphQLLeafType | None = None  # ... or a scalar or enum type
     definition: StrawberryField | None = None  # METHOD
     method: Callable[..., Any] | None = None  # METHOD: the resolver function
-    takes_self: bool = False  # METHOD
+    takes_self: bool = False  # METHOD: the source is passed first
+    source_parameters: tuple[str, ...] = ()  # METHOD: ... and under these names (root, parent)
     info_parameter: str | None = None  # METHOD: the name `info` is passed under
 
 
@@ -79,12 +80,7 @@ def _plan(parent_type: GraphQLObjectType, field_name: str) -> FieldPlan:
     resolver = definition.base_resolver
     if resolver is None:
         return _attribute(field, definition.python_name)
-    if (
-        resolver.arguments
-        or resolver.root_parameter is not None
-        or resolver.parent_parameter is not None
-        or not callable(resolver.wrapped_func)
-    ):
+    if resolver.arguments or not callable(resolver.wrapped_func):
         return GENERAL
     info = resolver.info_parameter
     return FieldPlan(
@@ -93,6 +89,11 @@ def _plan(parent_type: GraphQLObjectType, field_name: str) -> FieldPlan:
         definition=definition,
         method=resolver.wrapped_func,
         takes_self=resolver.self_parameter is not None,
+        source_parameters=tuple(
+            parameter.name
+            for parameter in (resolver.parent_parameter, resolver.root_parameter)
+            if parameter is not None
+        ),
         info_parameter=info.name if info is not None else None,
     )
 

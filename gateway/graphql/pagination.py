@@ -35,10 +35,17 @@ class PageInfo:
     end_cursor: str | None
 
 
+def _edge_cursor(root: Edge[Any]) -> str:
+    return encode_cursor(*root.position)
+
+
 @strawberry.type
 class Edge(Generic[NodeT]):
-    cursor: str
+    """`cursor` is encoded only when asked for: most pages are read through `nodes`."""
+
+    cursor: str = strawberry.field(resolver=_edge_cursor)
     node: NodeT
+    position: strawberry.Private[tuple[str | None, int]]  # (page, index), see the module doc
 
 
 @strawberry.type
@@ -98,22 +105,17 @@ def build_connection(
 ) -> Connection[NodeT]:
     """Edges for `page` (fetched with `token`) from its `skip`-th node on."""
     nodes = list(page.nodes[skip:])
-    last = len(nodes) - 1
-    edges = []
-    for i, node in enumerate(nodes):
-        if i == last and page.next_page is not None:
-            cursor = encode_cursor(page.next_page, -1)
-        else:
-            cursor = encode_cursor(token, skip + i)
-        edges.append(Edge(cursor=cursor, node=node))
+    positions = [(token, skip + i) for i in range(len(nodes))]
+    if positions and page.next_page is not None:
+        positions[-1] = (page.next_page, -1)
     return Connection(
-        edges=edges,
+        edges=[Edge(position=p, node=n) for p, n in zip(positions, nodes, strict=True)],
         nodes=nodes,
         page_info=PageInfo(
             has_next_page=page.next_page is not None,
             has_previous_page=has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=encode_cursor(*positions[0]) if positions else None,
+            end_cursor=encode_cursor(*positions[-1]) if positions else None,
         ),
         total_count=page.total,
     )

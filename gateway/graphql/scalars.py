@@ -46,8 +46,9 @@ def parse_local(value: str) -> LocalDateTime:
 
 def format_instant(value: datetime) -> str:
     """How Wix writes instants (and so do we): UTC, millisecond precision, `Z`."""
-    value = value.astimezone(UTC)
-    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return f"{value.isoformat(timespec='milliseconds')[:-6]}Z"  # without "+00:00"
 
 
 def format_local(value: datetime) -> str:

@@ -55,6 +55,14 @@ class Item:
     label: str
 
 
+def _shout(root: Node) -> str:
+    return root.name.upper()
+
+
+def _parent_id(parent: strawberry.Parent[Node], info: strawberry.Info) -> str:
+    return f"{parent.id} as {info.field_name}"
+
+
 @strawberry.type
 class Node:
     id: strawberry.ID
@@ -69,6 +77,8 @@ class Node:
     items: list[Item]
     maybe_items: list[Item | None] | None
     tags: list[str]
+    shout: str = strawberry.field(resolver=_shout)
+    parent_id: str = strawberry.field(resolver=_parent_id)
 
     @strawberry.field
     def greeting(self) -> str:
@@ -187,7 +197,7 @@ query($deep: Boolean!) {
     requiredChild { id name }
     items { label }
     maybeItems { label }
-    greeting seenAt later broken repeated secret allowed
+    greeting seenAt later broken repeated secret allowed shout parentId
     twice: repeated(times: 3)
     deep: child @include(if: $deep) { child { id } }
     skipped: name @skip(if: $deep)
@@ -248,12 +258,14 @@ async def test_only_fields_with_arguments_or_extensions_go_through_strawberry(
     field_calls: list[str],
 ) -> None:
     query = """{
-      a: node(id: "1") { id name child { name } items { label } greeting repeated allowed }
+      a: node(id: "1") {
+        id name child { name } items { label } greeting shout parentId repeated allowed
+      }
       b: node(id: "null-name") { id name }
     }"""
     general, lean = _schemas()
     await _run(general, query, {})
-    assert {"id", "name", "child", "items", "label", "greeting"} <= set(field_calls)
+    assert {"id", "name", "child", "items", "label", "greeting", "shout"} <= set(field_calls)
     field_calls.clear()
     await _run(lean, query, {})
     # Resolvers with arguments or permissions still go through Strawberry, and so does a

@@ -190,6 +190,30 @@ class MultiServiceBooking:
         return [b for b in found if b is not None]
 
 
+def _contact(root: Booking) -> Contact | None:
+    contact = root.contact_details
+    if not contact:
+        return None
+    return Contact(
+        contact_id=contact.get("contactId"),
+        first_name=contact.get("firstName"),
+        last_name=contact.get("lastName"),
+        email=contact.get("email"),
+        phone=contact.get("phone"),
+        country_code=contact.get("countryCode"),
+    )
+
+
+def _slot(root: Booking) -> BookedSlot | None:
+    slot = root.booked_entity.get("slot")
+    return BookedSlot.from_wix(slot) if slot else None
+
+
+def _schedule(root: Booking) -> BookedSchedule | None:
+    schedule = root.booked_entity.get("schedule")
+    return BookedSchedule.from_wix(schedule) if schedule else None
+
+
 @strawberry.type(description="A booking of a slot (appointment, class session) or a course.")
 class Booking:
     id: strawberry.ID
@@ -203,9 +227,10 @@ class Booking:
     participants_choices: JSON | None = strawberry.field(
         description="Wix `participantsChoices`, when booked per variant."
     )
-    contact: Contact | None
-    slot: BookedSlot | None
-    schedule: BookedSchedule | None
+    # Mapped when selected: a page of bookings rarely asks for them.
+    contact: Contact | None = strawberry.field(resolver=_contact)
+    slot: BookedSlot | None = strawberry.field(resolver=_slot)
+    schedule: BookedSchedule | None = strawberry.field(resolver=_schedule)
     title: str | None
     tags: list[str]
     double_booked: bool
@@ -218,12 +243,13 @@ class Booking:
     form_submission_id: strawberry.ID | None
     external_user_id: str | None
     multi_service_booking_id: strawberry.ID | None
+    booked_entity: strawberry.Private[Json]  # Wix `bookedEntity`
+    contact_details: strawberry.Private[Json | None]  # Wix `contactDetails`
 
     @classmethod
     def from_wix(cls, booking: Json) -> Booking:
         entity = booking.get("bookedEntity") or {}
         slot, schedule = entity.get("slot"), entity.get("schedule")
-        contact = booking.get("contactDetails")
         return cls(
             id=booking["id"],
             status=enum_or(BookingStatus, booking.get("status"), BookingStatus.UNKNOWN),
@@ -234,18 +260,6 @@ class Booking:
             revision=booking.get("revision"),
             participants=_participants(booking),
             participants_choices=booking.get("participantsChoices"),
-            contact=Contact(
-                contact_id=contact.get("contactId"),
-                first_name=contact.get("firstName"),
-                last_name=contact.get("lastName"),
-                email=contact.get("email"),
-                phone=contact.get("phone"),
-                country_code=contact.get("countryCode"),
-            )
-            if contact
-            else None,
-            slot=BookedSlot.from_wix(slot) if slot else None,
-            schedule=BookedSchedule.from_wix(schedule) if schedule else None,
             title=entity.get("title"),
             tags=list(entity.get("tags") or []),
             double_booked=bool(booking.get("doubleBooked")),
@@ -258,6 +272,8 @@ class Booking:
             form_submission_id=booking.get("formSubmissionId"),
             external_user_id=booking.get("externalUserId"),
             multi_service_booking_id=(booking.get("multiServiceBookingInfo") or {}).get("id"),
+            booked_entity=entity,
+            contact_details=booking.get("contactDetails"),
         )
 
     def _service(self, info: Info) -> MaybeAwaitable[Service | None]:
