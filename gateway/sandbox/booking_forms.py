@@ -12,10 +12,10 @@ from typing import Any
 
 from gateway.sandbox.api.forms import load_form
 from gateway.sandbox.errors import WixError, invalid
+from gateway.sandbox.seed import BOOKINGS_FORM_NAMESPACE
 from gateway.sandbox.state import Sandbox
 from gateway.sandbox.wire import utc_iso
 
-NAMESPACE = "wix.bookings.v2.bookings"
 CONTACT_DETAILS_CONFLICT = "CONTACT_DETAILS_CONFLICT"
 # Form targets that land in `booking.contactDetails` (forms.md §6).
 CONTACT_TARGETS = {
@@ -69,7 +69,7 @@ def contact_and_submission(
     submission = {
         "id": str(uuid.uuid4()),
         "formId": form["id"],
-        "namespace": NAMESPACE,
+        "namespace": BOOKINGS_FORM_NAMESPACE,
         "status": "CONFIRMED",
         "submissions": dict(form_submission),
         "createdDate": stamp,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.sandbox.clock import Clock
-from gateway.sandbox.seed import ensure_seeded, seed
+from gateway.sandbox.demo_business import ensure_seeded, seed
 from gateway.sandbox.store import Store
 
 
