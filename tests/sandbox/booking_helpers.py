@@ -23,17 +23,22 @@ CREATE = "/_api/bookings-service/v2/bookings"
 CREATE_ALIAS = "/bookings/v2/bookings"
 QUERY = "/_api/bookings-reader/v2/extended-bookings/query"
 COUNT = "/_api/bookings-reader/v2/extended-bookings/count"
-YOGA_SCHEDULE = seed.SERVICE_YOGA.replace("e5", "57", 1)
-COURSE_SCHEDULE = seed.SERVICE_PILATES_COURSE.replace("e5", "57", 1)
+YOGA_SCHEDULE = seed.SCHEDULE_YOGA
+COURSE_SCHEDULE = seed.SCHEDULE_PILATES_COURSE
 YOGA_TONIGHT = event_id(YOGA_SCHEDULE, datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
 FORM = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 MASSAGE_FORM = {**FORM, "phone": "+44 20 7946 0001", "pressure": "firm"}
 YOGA_FORM = {**FORM, "experience": "beginner"}
 
 
+async def set_clock(wix: httpx.AsyncClient, now: str) -> None:
+    """Freeze the sandbox clock at `now` (a UTC instant, `...Z`)."""
+    (await wix.post("/_sandbox/clock", json={"now": now, "frozen": True})).raise_for_status()
+
+
 async def start_at(wix: httpx.AsyncClient, now: str = NOW) -> None:
     """Freeze the sandbox clock at `now` and re-seed the demo business relative to it."""
-    (await wix.post("/_sandbox/clock", json={"now": now, "frozen": True})).raise_for_status()
+    await set_clock(wix, now)
     (await wix.post("/_sandbox/reset")).raise_for_status()
 
 
@@ -109,6 +114,11 @@ async def stored(wix: httpx.AsyncClient, booking_id: str) -> dict[str, Any]:
 
 def code(response: httpx.Response) -> str:
     return str(response.json()["details"]["applicationError"]["code"])
+
+
+def failure(response: httpx.Response) -> tuple[int, str]:
+    """The HTTP status and Wix application code of an error response."""
+    return response.status_code, code(response)
 
 
 def violations(response: httpx.Response) -> list[str]:

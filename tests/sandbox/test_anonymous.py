@@ -20,11 +20,14 @@ from tests.sandbox.booking_helpers import (
     FORM,
     MASSAGE_FORM,
     appointment,
-    code,
     created,
+    failure,
+    set_clock,
     start_at,
     stored,
 )
+
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 BASE = "/v1/anonymous-bookings"
 NEW_SLOT = appointment(start="2026-03-03T14:00:00", end="2026-03-03T14:30:00")["bookedEntity"][
@@ -32,11 +35,6 @@ NEW_SLOT = appointment(start="2026-03-03T14:00:00", end="2026-03-03T14:30:00")["
 ]
 
 Json = dict[str, Any]
-
-
-@pytest.fixture(autouse=True)
-async def monday_morning(wix: httpx.AsyncClient) -> None:
-    await start_at(wix)
 
 
 @pytest.fixture
@@ -64,10 +62,6 @@ def change_policy(sandbox: Sandbox, section: str, **rules: Any) -> None:
     assert policy is not None
     policy[section].update(rules)
     sandbox.store.put("policies", policy)
-
-
-def failure(response: httpx.Response) -> tuple[int, str]:
-    return response.status_code, code(response)
 
 
 # -- the token ---------------------------------------------------------------------------------
@@ -207,7 +201,7 @@ async def test_policy_window_closes_anonymous_actions(
     token = await token_for(wix, doc["id"])
     shown = (await anonymous.get(f"{BASE}/{token}")).json()["allowedAnonymousActions"]
     assert shown == {"cancel": True, "reschedule": True}  # 25 hours ahead
-    await wix.post("/_sandbox/clock", json={"now": "2026-03-02T11:00:00Z", "frozen": True})
+    await set_clock(wix, "2026-03-02T11:00:00Z")
     shown = (await anonymous.get(f"{BASE}/{token}")).json()["allowedAnonymousActions"]
     assert shown == {"cancel": False, "reschedule": False}  # 23 hours ahead
     response = await anonymous.post(f"{BASE}/{token}/cancel", json={})

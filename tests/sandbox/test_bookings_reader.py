@@ -18,14 +18,10 @@ from tests.sandbox.booking_helpers import (
     confirm_or_decline,
     course,
     created,
-    start_at,
     violations,
 )
 
-
-@pytest.fixture(autouse=True)
-async def monday_morning(wix: httpx.AsyncClient) -> None:
-    await start_at(wix)
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 @pytest.fixture

@@ -25,14 +25,11 @@ from tests.sandbox.booking_helpers import (
     course,
     create,
     created,
-    start_at,
+    failure,
     violations,
 )
 
-
-@pytest.fixture(autouse=True)
-async def monday_morning(wix: httpx.AsyncClient) -> None:
-    await start_at(wix)
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def booking_count(sandbox: Sandbox) -> int:
@@ -209,7 +206,7 @@ async def test_participants_choices_and_totals(wix: httpx.AsyncClient) -> None:
     booking = appointment(participantsChoices=choices)
     del booking["totalParticipants"]
     response = await create(wix, booking)
-    assert (response.status_code, code(response)) == (428, "INVALID_SERVICE_CHOICES")
+    assert failure(response) == (428, "INVALID_SERVICE_CHOICES")
 
 
 async def test_class_session_is_booked_by_event_id(wix: httpx.AsyncClient) -> None:
@@ -228,14 +225,14 @@ async def test_class_session_is_booked_by_event_id(wix: httpx.AsyncClient) -> No
 async def test_unknown_class_session(wix: httpx.AsyncClient) -> None:
     wednesday_noon = f"{YOGA_SCHEDULE}-20260304T120000Z"  # well-formed, but no such session
     response = await create(wix, class_session(wednesday_noon), YOGA_FORM)
-    assert (response.status_code, code(response)) == (428, "SESSION_NOT_FOUND")
+    assert failure(response) == (428, "SESSION_NOT_FOUND")
 
 
 async def test_session_capacity_only_blocks_confirmed_creates(wix: httpx.AsyncClient) -> None:
     for _ in range(2):
         await created(wix, class_session(totalParticipants=4, status="CONFIRMED"), form=YOGA_FORM)
     response = await create(wix, class_session(totalParticipants=3, status="CONFIRMED"), YOGA_FORM)
-    assert (response.status_code, code(response)) == (428, "SESSION_CAPACITY_EXCEEDED")
+    assert failure(response) == (428, "SESSION_CAPACITY_EXCEEDED")
     await created(wix, class_session(totalParticipants=2, status="CONFIRMED"), form=YOGA_FORM)
     await created(wix, class_session(totalParticipants=3), form=YOGA_FORM)  # CREATED
 
@@ -254,11 +251,11 @@ async def test_course_is_booked_by_schedule(wix: httpx.AsyncClient) -> None:
 
 async def test_course_errors(wix: httpx.AsyncClient) -> None:
     response = await create(wix, course(YOGA_SCHEDULE))  # a class schedule isn't a course
-    assert (response.status_code, code(response)) == (428, "SCHEDULE_NOT_FOUND")
+    assert failure(response) == (428, "SCHEDULE_NOT_FOUND")
     for _ in range(2):
         await created(wix, course(totalParticipants=4, status="CONFIRMED"))
     response = await create(wix, course(status="CONFIRMED"))
-    assert (response.status_code, code(response)) == (428, "SCHEDULE_CAPACITY_EXCEEDED")
+    assert failure(response) == (428, "SCHEDULE_CAPACITY_EXCEEDED")
 
 
 async def test_skip_availability_validation_needs_a_resource(wix: httpx.AsyncClient) -> None:
@@ -276,7 +273,7 @@ async def test_skip_availability_validation_needs_a_resource(wix: httpx.AsyncCli
 async def test_payment_option_must_be_offered_unless_skipped(wix: httpx.AsyncClient) -> None:
     online = appointment(selectedPaymentOption="ONLINE")  # the free haircut is paid in person
     response = await create(wix, online)
-    assert (response.status_code, code(response)) == (428, "VALIDATION_FAILURE")
+    assert failure(response) == (428, "VALIDATION_FAILURE")
     flow = {"skipSelectedPaymentOptionValidation": True}
     forced = await created(wix, online, flowControlSettings=flow)
     assert forced["selectedPaymentOption"] == "ONLINE"
@@ -286,7 +283,7 @@ async def test_payment_option_must_be_offered_unless_skipped(wix: httpx.AsyncCli
 async def test_add_ons_must_be_linked_unless_skipped(wix: httpx.AsyncClient) -> None:
     booking = appointment(bookedAddOns=[{"id": "f7000000-0000-4000-8000-000000000001"}])
     response = await create(wix, booking)
-    assert (response.status_code, code(response)) == (428, "VALIDATION_FAILURE")
+    assert failure(response) == (428, "VALIDATION_FAILURE")
     forced = await created(wix, booking, flowControlSettings={"skipAddOnValidation": True})
     assert forced["bookedAddOns"] == booking["bookedAddOns"]
 
@@ -376,4 +373,4 @@ async def test_bulk_create_takes_at_most_eight(wix: httpx.AsyncClient) -> None:
 
 async def test_unknown_booking_is_404(wix: httpx.AsyncClient) -> None:
     response = await action(wix, "f9000000-0000-4000-8000-000000000000", "confirm", revision="1")
-    assert (response.status_code, code(response)) == (404, "BOOKING_NOT_FOUND")
+    assert failure(response) == (404, "BOOKING_NOT_FOUND")

@@ -22,14 +22,18 @@ from tests.sandbox.booking_helpers import (
     FORM,
     MASSAGE_FORM,
     QUERY,
+    action,
     appointment,
     class_session,
-    code,
     created,
+    failure,
+    set_clock,
     start_at,
     stored,
     violations,
 )
+
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 BASE = "/_api/bookings-service/v2/multi_service_bookings"
 ADD = f"{BASE}/add_bookings_to_multi_service_booking"
@@ -57,11 +61,6 @@ HAIRCUT = at(seed.SERVICE_HAIRCUT, "10:00", "10:30", seed.STAFF_DAN)
 MASSAGE = at(seed.SERVICE_MASSAGE, "10:30", "11:30", seed.STAFF_ANNA)
 FACIAL = at(seed.SERVICE_FACIAL, "11:30", "12:45", seed.STAFF_ELLA)
 CONFIRMED = {"status": "CONFIRMED"}
-
-
-@pytest.fixture(autouse=True)
-async def monday_morning(wix: httpx.AsyncClient) -> None:
-    await start_at(wix)
 
 
 async def create_package(wix: httpx.AsyncClient, bookings: list[Json], **extra: Any):
@@ -101,16 +100,8 @@ def members(msb: Json, *bookings: Json) -> Json:
     return {"multiServiceBookingId": msb["id"], "bookings": listed}
 
 
-def failure(response: httpx.Response) -> tuple[int, str]:
-    return response.status_code, code(response)
-
-
 async def booking_total(wix: httpx.AsyncClient) -> int:
     return int((await wix.post(COUNT, json={"filter": {}})).json()["count"])
-
-
-async def set_clock(wix: httpx.AsyncClient, now: str) -> None:
-    (await wix.post("/_sandbox/clock", json={"now": now, "frozen": True})).raise_for_status()
 
 
 # -- create and get ----------------------------------------------------------------------------
@@ -365,8 +356,7 @@ async def test_add_refuses_what_would_break_the_package(wix: httpx.AsyncClient) 
     late = await created(wix, at(seed.SERVICE_FACIAL, "12:00", "13:15", seed.STAFF_ELLA))
     other = await package(wix, haircuts(2, start_hour=14))
     canceled = await created(wix, FACIAL)
-    cancel = f"/_api/bookings-service/v2/bookings/{canceled['id']}/cancel"
-    assert (await wix.post(cancel, json={"revision": "1"})).status_code == 200
+    assert (await action(wix, canceled["id"], "cancel", revision="1")).status_code == 200
     cases = [
         (late, (428, "BOOKINGS_NOT_SEQUENTIAL")),
         (bookings_of(other)[0], (428, "BOOKING_ALREADY_IN_MULTI_SERVICE_BOOKING")),
@@ -402,8 +392,8 @@ async def test_remove_first_then_down_to_one_deletes_the_package(wix: httpx.Asyn
     assert (await wix.get(f"{BASE}/{msb['id']}")).status_code == 404
     survivor = await stored(wix, massage["id"])
     assert "multiServiceBookingInfo" not in survivor
-    cancel = f"/_api/bookings-service/v2/bookings/{massage['id']}/cancel"  # standalone again
-    assert (await wix.post(cancel, json={"revision": survivor["revision"]})).status_code == 200
+    standalone = await action(wix, massage["id"], "cancel", revision=survivor["revision"])
+    assert standalone.status_code == 200
 
 
 async def test_remove_with_an_empty_list_dissolves_the_package(wix: httpx.AsyncClient) -> None:
@@ -512,20 +502,18 @@ async def test_sample_flow_create_reschedule_then_add(wix_http: httpx.AsyncClien
 # -- single-booking methods on package bookings -------------------------------------------------
 
 
-@pytest.mark.parametrize("action", ["reschedule", "cancel", "confirm", "decline"])
+@pytest.mark.parametrize("method", ["reschedule", "cancel", "confirm", "decline"])
 async def test_single_booking_methods_refuse_package_bookings(
-    wix: httpx.AsyncClient, action: str
+    wix: httpx.AsyncClient, method: str
 ) -> None:
     msb = await package(wix, [HAIRCUT, MASSAGE])
     booking = bookings_of(msb)[0]
     body: Json = {"revision": booking["revision"]}
-    if action == "reschedule":
+    if method == "reschedule":
         body["slot"] = at(seed.SERVICE_HAIRCUT, "14:00", "14:30", seed.STAFF_DAN)["bookedEntity"][
             "slot"
         ]
-    response = await wix.post(
-        f"/_api/bookings-service/v2/bookings/{booking['id']}/{action}", json=body
-    )
+    response = await action(wix, booking["id"], method, **body)
     assert failure(response) == (428, "BOOKING_IN_MULTI_SERVICE_BOOKING")
     assert (await fetch(wix, msb["id"]))["bookings"][0]["booking"]["revision"] == booking[
         "revision"

@@ -30,13 +30,9 @@ from tests.sandbox.booking_helpers import (
     confirm_or_decline,
     create,
     created,
-    start_at,
 )
 
-
-@pytest.fixture(autouse=True)
-async def monday_morning(wix: httpx.AsyncClient) -> None:
-    await start_at(wix)  # `wix` serves the test's `sandbox`, so both see the same frozen clock
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def confirmed_in_store(sandbox: Sandbox) -> int:
