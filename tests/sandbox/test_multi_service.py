@@ -1,16 +1,10 @@
-"""Multi-service bookings in the sandbox (bookings.md §6): every method, all-or-nothing, and the
-Wix sample flow "create, reschedule, then add a booking" over real HTTP.
-
-The clock is frozen on Monday 2026-03-02 09:00 UTC (see booking_helpers). The usual package is on
-Wednesday at the main location: a haircut with Dan 10:00-10:30, a massage with Anna 10:30-11:30
-(strict policy: no cancel or reschedule within 24h) and a facial with Ella 11:30-12:45.
+"""Multi-service bookings in the sandbox (bookings.md §6): Create, Get and Reschedule, each
+all-or-nothing, and the single-booking methods refusing a package's bookings. Confirm, Decline,
+Mark As Pending, Cancel, Add, Remove and allowed actions are in test_multi_service_changes.py;
+the package helpers (and the usual package) in package_helpers.py.
 """
 
 from __future__ import annotations
-
-import itertools
-from datetime import datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -18,90 +12,37 @@ import pytest
 from gateway.sandbox import seed
 from gateway.sandbox.state import Sandbox
 from tests.sandbox.booking_helpers import (
-    COUNT,
     FORM,
     MASSAGE_FORM,
     QUERY,
     action,
-    appointment,
     class_session,
     created,
     failure,
-    set_clock,
-    start_at,
     stored,
     violations,
 )
+from tests.sandbox.package_helpers import (
+    BASE,
+    CONFIRMED,
+    FACIAL,
+    HAIRCUT,
+    MASSAGE,
+    MISSING,
+    THURSDAY,
+    WEDNESDAY,
+    Json,
+    act,
+    at,
+    booking_total,
+    bookings_of,
+    create_package,
+    fetch,
+    haircuts,
+    package,
+)
 
 pytestmark = pytest.mark.usefixtures("monday_morning")
-
-BASE = "/_api/bookings-service/v2/multi_service_bookings"
-ADD = f"{BASE}/add_bookings_to_multi_service_booking"
-REMOVE = f"{BASE}/remove_bookings_from_multi_service_booking"
-ALLOWED = "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions"
-MISSING = "00000000-0000-4000-8000-00000000dead"
-WEDNESDAY, THURSDAY = "2026-03-04", "2026-03-05"
-TUESDAY_NOON = "2026-03-03T12:00:00Z"  # less than 24h before the Wednesday massage
-
-Json = dict[str, Any]
-
-
-def at(service: str, start: str, end: str, staff: str | None, day: str = WEDNESDAY) -> Json:
-    """An appointment on `day` ("HH:MM" local times) at the main location."""
-    return appointment(service, f"{day}T{start}:00", f"{day}T{end}:00", staff)
-
-
-def haircuts(count: int, start_hour: int = 9) -> list[Json]:
-    """`count` back-to-back half-hour haircuts from `start_hour`, any staff."""
-    times = [f"{start_hour + n // 2:02d}:{30 * (n % 2):02d}" for n in range(count + 1)]
-    return [at(seed.SERVICE_HAIRCUT, s, e, None) for s, e in itertools.pairwise(times)]
-
-
-HAIRCUT = at(seed.SERVICE_HAIRCUT, "10:00", "10:30", seed.STAFF_DAN)
-MASSAGE = at(seed.SERVICE_MASSAGE, "10:30", "11:30", seed.STAFF_ANNA)
-FACIAL = at(seed.SERVICE_FACIAL, "11:30", "12:45", seed.STAFF_ELLA)
-CONFIRMED = {"status": "CONFIRMED"}
-
-
-async def create_package(wix: httpx.AsyncClient, bookings: list[Json], **extra: Any):
-    items = [{"booking": b} for b in bookings]
-    body = {"multiServiceBooking": {"bookings": items}, "formSubmission": FORM, **extra}
-    return await wix.post(BASE, json=body)
-
-
-async def package(wix: httpx.AsyncClient, bookings: list[Json]) -> Json:
-    """Create a package and return it as Get Multi Service Booking shows it."""
-    response = await create_package(wix, bookings)
-    assert response.status_code == 200, response.text
-    return await fetch(wix, response.json()["multiServiceBooking"]["id"])
-
-
-async def fetch(wix: httpx.AsyncClient, package_id: str) -> Json:
-    response = await wix.get(f"{BASE}/{package_id}")
-    assert response.status_code == 200, response.text
-    return dict(response.json()["multiServiceBooking"])
-
-
-async def act(wix: httpx.AsyncClient, msb: Json, action: str, **body: Any) -> httpx.Response:
-    return await wix.post(f"{BASE}/{msb['id']}/{action}", json=body)
-
-
-def bookings_of(msb: Json) -> list[Json]:
-    return [item["booking"] for item in msb["bookings"]]
-
-
-def infos(msb: Json, **extra: Any) -> list[Json]:
-    return [{"bookingId": b["id"], "revision": b["revision"], **extra} for b in bookings_of(msb)]
-
-
-def members(msb: Json, *bookings: Json) -> Json:
-    """An Add / Remove Bookings body."""
-    listed = [{"bookingId": b["id"], "revision": b["revision"]} for b in bookings]
-    return {"multiServiceBookingId": msb["id"], "bookings": listed}
-
-
-async def booking_total(wix: httpx.AsyncClient) -> int:
-    return int((await wix.post(COUNT, json={"filter": {}})).json()["count"])
 
 
 # -- create and get ----------------------------------------------------------------------------
@@ -269,234 +210,6 @@ async def test_reschedule_refuses_a_gap_a_stale_revision_and_a_stranger(
     response = await act(wix, msb, "reschedule", rescheduleBookingsInfo=[alien])
     assert failure(response) == (404, "BOOKING_NOT_IN_MULTI_SERVICE_BOOKING")
     assert bookings_of(await fetch(wix, msb["id"]))[0] == haircut
-
-
-# -- status changes and cancel -----------------------------------------------------------------
-
-
-async def test_confirm_needs_every_booking_then_confirms_all(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE])
-    partial = await act(wix, msb, "confirm", confirmBookingsInfo=infos(msb)[:1])
-    assert partial.status_code == 400
-    paid = infos(msb, paymentStatus="PAID")
-    assert (await act(wix, msb, "confirm", confirmBookingsInfo=paid)).status_code == 200
-    after = await fetch(wix, msb["id"])
-    statuses = {(b["status"], b["paymentStatus"], b["revision"]) for b in bookings_of(after)}
-    assert statuses == {("CONFIRMED", "PAID", "2")}
-    declined = await act(wix, msb, "decline", declineBookingsInfo=infos(after))
-    assert failure(declined) == (428, "INVALID_BOOKING_STATUS")
-
-
-async def test_confirm_is_all_or_nothing(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [{**HAIRCUT, **CONFIRMED}, MASSAGE])
-    response = await act(wix, msb, "confirm", confirmBookingsInfo=infos(msb))
-    assert failure(response) == (428, "INVALID_BOOKING_STATUS")
-    massage = bookings_of(await fetch(wix, msb["id"]))[1]
-    assert (massage["status"], massage["revision"]) == ("CREATED", "1")
-
-
-async def test_decline_declines_every_booking(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE])
-    response = await act(wix, msb, "decline", declineBookingsInfo=infos(msb))
-    assert response.status_code == 200, response.text
-    assert {b["status"] for b in bookings_of(response.json()["multiServiceBooking"])} == {
-        "DECLINED"
-    }
-
-
-async def test_mark_as_pending_is_all_or_nothing(wix: httpx.AsyncClient) -> None:
-    consultation = at(seed.SERVICE_CONSULTATION, "09:15", "10:00", None)
-    msb = await package(wix, [consultation, HAIRCUT])  # only the consultation needs approval
-    refused = await act(wix, msb, "mark_as_pending", markAsPendingBookingsInfo=infos(msb))
-    assert failure(refused) == (428, "SERVICE_DOES_NOT_REQUIRE_MANUAL_APPROVAL")
-    assert bookings_of(await fetch(wix, msb["id"]))[0]["status"] == "CREATED"
-    skip = {"skipPendingApprovalServiceValidation": True}
-    response = await act(
-        wix, msb, "mark_as_pending", markAsPendingBookingsInfo=infos(msb), flowControlSettings=skip
-    )
-    assert response.status_code == 200, response.text
-    after = bookings_of(await fetch(wix, msb["id"]))
-    assert [b["status"] for b in after] == ["PENDING", "PENDING"]
-    assert all(b["bookedEntity"]["slot"].get("resource") for b in after)  # staff now held
-
-
-async def test_cancel_cancels_every_booking_once(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE])
-    assert (await act(wix, msb, "cancel")).status_code == 200
-    after = bookings_of(await fetch(wix, msb["id"]))
-    assert [(b["status"], b["revision"]) for b in after] == [("CANCELED", "2")] * 2
-    again = await act(wix, msb, "cancel")
-    assert failure(again) == (428, "MULTI_SERVICE_BOOKING_ALREADY_CANCELED")
-
-
-async def test_cancel_respects_each_cancellation_policy(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE])
-    await set_clock(wix, TUESDAY_NOON)
-    assert failure(await act(wix, msb, "cancel")) == (403, "CANCELLATION_POLICY_VIOLATION")
-    assert {b["status"] for b in bookings_of(await fetch(wix, msb["id"]))} == {"CREATED"}
-    forced = {"ignoreCancellationPolicy": True}
-    assert (await act(wix, msb, "cancel", flowControlSettings=forced)).status_code == 200
-
-
-# -- add and remove ----------------------------------------------------------------------------
-
-
-async def test_add_a_booking_at_the_package_end(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE])
-    facial = await created(wix, FACIAL)
-    response = await wix.post(ADD, json=members(msb, facial))
-    assert response.status_code == 200, response.text
-    last = bookings_of(await fetch(wix, msb["id"]))[-1]
-    assert last["id"] == facial["id"]
-    assert (last["multiServiceBookingInfo"]["id"], last["revision"]) == (msb["id"], "2")
-
-
-async def test_add_refuses_what_would_break_the_package(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE])
-    late = await created(wix, at(seed.SERVICE_FACIAL, "12:00", "13:15", seed.STAFF_ELLA))
-    other = await package(wix, haircuts(2, start_hour=14))
-    canceled = await created(wix, FACIAL)
-    assert (await action(wix, canceled["id"], "cancel", revision="1")).status_code == 200
-    cases = [
-        (late, (428, "BOOKINGS_NOT_SEQUENTIAL")),
-        (bookings_of(other)[0], (428, "BOOKING_ALREADY_IN_MULTI_SERVICE_BOOKING")),
-        (await stored(wix, canceled["id"]), (428, "INCOMPATIBLE_BOOKING_STATUS")),
-        ({**late, "revision": "5"}, (409, "REVISION_MISMATCH")),
-    ]
-    for booking, expected in cases:
-        assert failure(await wix.post(ADD, json=members(msb, booking))) == expected
-    assert len((await fetch(wix, msb["id"]))["bookings"]) == 2
-
-
-async def test_add_keeps_at_most_eight_bookings(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, haircuts(8))
-    ninth = await created(wix, at(seed.SERVICE_HAIRCUT, "13:00", "13:30", seed.STAFF_ELLA))
-    response = await wix.post(ADD, json=members(msb, ninth))
-    assert failure(response) == (428, "MULTI_SERVICE_BOOKING_MAX_BOOKINGS_EXCEEDED")
-
-
-async def test_remove_first_then_down_to_one_deletes_the_package(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE, FACIAL])
-    haircut, massage, facial = bookings_of(msb)
-    middle = await wix.post(REMOVE, json=members(msb, massage))
-    assert failure(middle) == (428, "BOOKINGS_NOT_SEQUENTIAL")
-
-    first = await wix.post(REMOVE, json=members(msb, haircut))
-    assert first.status_code == 200, first.text
-    kept = [item["bookingId"] for item in first.json()["multiServiceBooking"]["bookings"]]
-    assert kept == [massage["id"], facial["id"]]
-    gone = await stored(wix, haircut["id"])
-    assert "multiServiceBookingInfo" not in gone and gone["revision"] == "2"
-
-    assert (await wix.post(REMOVE, json=members(msb, facial))).status_code == 200
-    assert (await wix.get(f"{BASE}/{msb['id']}")).status_code == 404
-    survivor = await stored(wix, massage["id"])
-    assert "multiServiceBookingInfo" not in survivor
-    standalone = await action(wix, massage["id"], "cancel", revision=survivor["revision"])
-    assert standalone.status_code == 200
-
-
-async def test_remove_with_an_empty_list_dissolves_the_package(wix: httpx.AsyncClient) -> None:
-    msb = await package(wix, [HAIRCUT, MASSAGE])
-    response = await wix.post(REMOVE, json={"multiServiceBookingId": msb["id"], "bookings": []})
-    assert response.status_code == 200, response.text
-    assert (await wix.get(f"{BASE}/{msb['id']}")).status_code == 404
-    for booking in bookings_of(msb):
-        assert "multiServiceBookingInfo" not in await stored(wix, booking["id"])
-
-
-# -- allowed actions ---------------------------------------------------------------------------
-
-
-async def test_bulk_allowed_actions_follow_every_booking(wix: httpx.AsyncClient) -> None:
-    strict = await package(wix, [HAIRCUT, MASSAGE])
-    canceled = await package(wix, haircuts(2, start_hour=14))
-    await act(wix, canceled, "cancel")
-
-    ids = [strict["id"], canceled["id"], MISSING]
-    response = await wix.post(ALLOWED, json={"multiServiceBookingIds": ids})
-    assert response.status_code == 200, response.text
-    results = response.json()["results"]
-    assert results[0]["item"] == {"cancel": True, "reschedule": True}
-    assert results[1]["item"] == {"cancel": False, "reschedule": False}
-    metadata = results[2]["itemMetadata"]
-    assert (metadata["success"], metadata["error"]["code"]) == (
-        False,
-        "MULTI_SERVICE_BOOKING_NOT_FOUND",
-    )
-    assert response.json()["bulkActionMetadata"]["totalFailures"] == 1
-
-    await set_clock(wix, TUESDAY_NOON)  # the massage may no longer change, so neither may all
-    response = await wix.post(ALLOWED, json={"multiServiceBookingIds": [strict["id"]]})
-    assert response.json()["results"][0]["item"] == {"cancel": False, "reschedule": False}
-    too_many = await wix.post(ALLOWED, json={"multiServiceBookingIds": [MISSING] * 51})
-    assert too_many.status_code == 400
-
-
-# -- the Wix sample flow, over real HTTP -------------------------------------------------------
-
-
-async def first_chain(wix: httpx.AsyncClient, day: str, services: list[str]) -> list[Json]:
-    """The nested slots of the first bookable multi-service time slot on `day`."""
-    body = {
-        "services": [{"serviceId": s} for s in services],
-        "fromLocalDate": f"{day}T00:00:00",
-        "toLocalDate": f"{day}T23:59:59",
-        "timeZone": "Europe/London",
-        "location": {"locationType": "BUSINESS", "id": seed.LOCATION_MAIN},
-        "bookable": True,
-        "cursorPaging": {"limit": 1},
-    }
-    response = await wix.post("/_api/service-availability/v2/multi-service-time-slots", json=body)
-    assert response.status_code == 200, response.text
-    return list(response.json()["timeSlots"][0]["nestedTimeSlots"])
-
-
-def slot_of(nested: Json) -> Json:
-    """A booking slot from a nested time slot (Time Slots' BUSINESS becomes OWNER_BUSINESS)."""
-    return {
-        "serviceId": nested["serviceId"],
-        "scheduleId": nested["scheduleId"],
-        "startDate": nested["localStartDate"],
-        "endDate": nested["localEndDate"],
-        "timezone": "Europe/London",
-        "location": {"locationType": "OWNER_BUSINESS", "id": seed.LOCATION_MAIN},
-    }
-
-
-async def test_sample_flow_create_reschedule_then_add(wix_http: httpx.AsyncClient) -> None:
-    wix = wix_http
-    await start_at(wix)
-    services = [seed.SERVICE_HAIRCUT, seed.SERVICE_MASSAGE]
-    chain = await first_chain(wix, WEDNESDAY, services)
-    bookings = [{"bookedEntity": {"slot": slot_of(n)}, "totalParticipants": 1} for n in chain]
-    response = await create_package(wix, bookings, multiServiceBookingType="SEQUENTIAL_BOOKINGS")
-    assert response.status_code == 200, response.text
-    msb = await fetch(wix, response.json()["multiServiceBooking"]["id"])
-
-    new_chain = await first_chain(wix, THURSDAY, services)
-    moves = [
-        {"bookingId": b["id"], "revision": b["revision"], "slot": slot_of(n)}
-        for b, n in zip(bookings_of(msb), new_chain, strict=True)
-    ]
-    response = await act(wix, msb, "reschedule", rescheduleBookingsInfo=moves)
-    assert response.status_code == 200, response.text
-
-    end = datetime.fromisoformat(new_chain[-1]["localEndDate"])  # then a facial with Ella
-    after_end = (end + timedelta(minutes=75)).isoformat()
-    facial = await created(
-        wix, appointment(seed.SERVICE_FACIAL, end.isoformat(), after_end, seed.STAFF_ELLA)
-    )
-    response = await wix.post(ADD, json=members(msb, facial))
-    assert response.status_code == 200, response.text
-    after = bookings_of(await fetch(wix, msb["id"]))
-    titles = [b["bookedEntity"]["title"] for b in after]
-    assert titles == ["Express Haircut", "Deep Tissue Massage", "Signature Facial"]
-    assert after[0]["startDate"].startswith(THURSDAY)
-    assert (
-        after[0]["endDate"] == after[1]["startDate"]
-        and after[1]["endDate"] == after[2]["startDate"]
-    )
 
 
 # -- single-booking methods on package bookings -------------------------------------------------

@@ -1,9 +1,11 @@
 """Wix's Bookings Writer V2 sample flows, step by step, over real HTTP (seeds/001: "Book an
-appointment", "Book a class session", "Book a course", "Handle double booking conflicts")."""
+appointment", "Book a class session", "Book a course", "Handle double booking conflicts"; and
+for multi-service bookings "create, reschedule, then add a booking")."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,6 +21,17 @@ from tests.sandbox.booking_helpers import (
     course,
     created,
     start_at,
+)
+from tests.sandbox.package_helpers import (
+    ADD,
+    THURSDAY,
+    WEDNESDAY,
+    Json,
+    act,
+    bookings_of,
+    create_package,
+    fetch,
+    members,
 )
 
 SLOTS = "/_api/service-availability/v2/time-slots"
@@ -218,3 +231,67 @@ async def test_force_decline_with_decline_booking(wix: httpx.AsyncClient) -> Non
     )
     assert await still_double_booked(wix) == [conflict["id"]]  # the flag stays as history
     assert (await allowed(wix, conflict["id"])) == {"cancel": False, "reschedule": False}
+
+
+# -- multi-service bookings: create, reschedule, then add a booking -------------------------
+
+
+async def first_chain(wix: httpx.AsyncClient, day: str, services: list[str]) -> list[Json]:
+    """The nested slots of the first bookable multi-service time slot on `day`."""
+    body = {
+        "services": [{"serviceId": s} for s in services],
+        "fromLocalDate": f"{day}T00:00:00",
+        "toLocalDate": f"{day}T23:59:59",
+        "timeZone": "Europe/London",
+        "location": {"locationType": "BUSINESS", "id": seed.LOCATION_MAIN},
+        "bookable": True,
+        "cursorPaging": {"limit": 1},
+    }
+    response = await wix.post("/_api/service-availability/v2/multi-service-time-slots", json=body)
+    assert response.status_code == 200, response.text
+    return list(response.json()["timeSlots"][0]["nestedTimeSlots"])
+
+
+def slot_of(nested: Json) -> Json:
+    """A booking slot from a nested time slot (Time Slots' BUSINESS becomes OWNER_BUSINESS)."""
+    return {
+        "serviceId": nested["serviceId"],
+        "scheduleId": nested["scheduleId"],
+        "startDate": nested["localStartDate"],
+        "endDate": nested["localEndDate"],
+        "timezone": "Europe/London",
+        "location": {"locationType": "OWNER_BUSINESS", "id": seed.LOCATION_MAIN},
+    }
+
+
+async def test_multi_service_create_reschedule_then_add(wix: httpx.AsyncClient) -> None:
+    services = [seed.SERVICE_HAIRCUT, seed.SERVICE_MASSAGE]
+    chain = await first_chain(wix, WEDNESDAY, services)
+    bookings = [{"bookedEntity": {"slot": slot_of(n)}, "totalParticipants": 1} for n in chain]
+    response = await create_package(wix, bookings, multiServiceBookingType="SEQUENTIAL_BOOKINGS")
+    assert response.status_code == 200, response.text
+    msb = await fetch(wix, response.json()["multiServiceBooking"]["id"])
+
+    new_chain = await first_chain(wix, THURSDAY, services)
+    moves = [
+        {"bookingId": b["id"], "revision": b["revision"], "slot": slot_of(n)}
+        for b, n in zip(bookings_of(msb), new_chain, strict=True)
+    ]
+    response = await act(wix, msb, "reschedule", rescheduleBookingsInfo=moves)
+    assert response.status_code == 200, response.text
+
+    end = datetime.fromisoformat(new_chain[-1]["localEndDate"])  # then a facial with Ella
+    after_end = (end + timedelta(minutes=75)).isoformat()
+    facial = await created(
+        wix, appointment(seed.SERVICE_FACIAL, end.isoformat(), after_end, seed.STAFF_ELLA)
+    )
+    response = await wix.post(ADD, json=members(msb, facial))
+    assert response.status_code == 200, response.text
+    after = bookings_of(await fetch(wix, msb["id"]))
+    titles = [b["bookedEntity"]["title"] for b in after]
+    assert titles == ["Express Haircut", "Deep Tissue Massage", "Signature Facial"]
+    assert after[0]["startDate"].startswith(THURSDAY)
+    assert (
+        after[0]["endDate"] == after[1]["startDate"]
+        and after[1]["endDate"] == after[2]["startDate"]
+    )
