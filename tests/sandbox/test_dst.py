@@ -17,9 +17,9 @@ import pytest
 
 from gateway.sandbox import seed
 from gateway.sandbox.state import Sandbox
+from tests.sandbox.booking_helpers import set_clock
+from tests.sandbox.slot_helpers import EVENTS, LIST
 
-LIST = "/_api/service-availability/v2/time-slots"
-EVENTS = "/_api/service-availability/v2/time-slots/event"
 NOW = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -44,8 +44,7 @@ TRANSITIONS = [pytest.param(True, id="spring-forward"), pytest.param(False, id="
 
 @pytest.fixture(autouse=True)
 async def frozen(wix: httpx.AsyncClient) -> None:
-    clock = {"now": NOW.isoformat().replace("+00:00", "Z"), "frozen": True}
-    assert (await wix.post("/_sandbox/clock", json=clock)).status_code == 200
+    await set_clock(wix, NOW.isoformat().replace("+00:00", "Z"))
 
 
 def instant(local: str, zone: ZoneInfo) -> datetime:

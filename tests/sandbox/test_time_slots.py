@@ -1,97 +1,35 @@
-"""Time Slots V2 in the sandbox: computed appointment, class and multi-service slots.
-
-The clock is frozen on Monday 2030-01-07 08:30 in London (GMT, so local = UTC). Bookings are put
-straight into the store, the way Create Booking stores them, so these tests don't depend on it.
+"""Time Slots V2 in the sandbox: List and Get Availability Time Slots (appointments), computed
+from staff hours, bookings, buffers and policies. Class (event) slots are in
+test_event_time_slots.py, multi-service slots in test_multi_service_time_slots.py; the shared
+clock and helpers in slot_helpers.py.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from gateway.sandbox import seed
-from gateway.sandbox.availability import buffer_minutes
 from gateway.sandbox.state import Sandbox
-from gateway.sandbox.wire import utc_iso
+from tests.sandbox.slot_helpers import (
+    CAPACITY,
+    GET,
+    LIST,
+    MAIN,
+    MONDAY,
+    STAFF_TYPE,
+    WEEK,
+    at,
+    book,
+    error_code,
+    post,
+    slots,
+    staff,
+)
 
-LIST = "/_api/service-availability/v2/time-slots"
-GET = "/_api/service-availability/v2/time-slots/get"
-EVENTS = "/_api/service-availability/v2/time-slots/event"
-MULTI = "/_api/service-availability/v2/multi-service-time-slots"
-NOW = "2030-01-07T08:30:00Z"  # a Monday
-MONDAY = {"fromLocalDate": "2030-01-07T00:00:00", "toLocalDate": "2030-01-08T00:00:00"}
-STAFF_TYPE = seed.STAFF_RESOURCE_TYPE_ID
-WEEK = {"fromLocalDate": "2030-01-07T00:00:00", "toLocalDate": "2030-01-14T00:00:00"}
-MAIN = {"id": seed.LOCATION_MAIN, "locationType": "BUSINESS"}
-CAPACITY = ("totalCapacity", "remainingCapacity", "bookableCapacity")
-
-
-@pytest.fixture(autouse=True)
-async def frozen(wix: httpx.AsyncClient) -> None:
-    response = await wix.post("/_sandbox/clock", json={"now": NOW, "frozen": True})
-    assert response.status_code == 200
-
-
-def book(
-    sandbox: Sandbox,
-    service_id: str,
-    start: str,
-    resource: str | None = None,
-    event: str | None = None,
-    status: str = "CONFIRMED",
-    participants: int = 1,
-) -> None:
-    """Store a booking on Monday at `start` ("HH:MM", UTC = London in January) with the
-    `_sandbox` index Create Booking writes."""
-    service = sandbox.store.get("services", service_id)
-    assert service is not None
-    begin = datetime.fromisoformat(f"2030-01-07T{start}:00+00:00")
-    minutes = service["schedule"]["availabilityConstraints"]["sessionDurations"][0]
-    index = {
-        "service_id": service_id,
-        "status": status,
-        "start_utc": utc_iso(begin),
-        "end_utc": utc_iso(begin + timedelta(minutes=minutes)),
-        "resource_id": resource,
-        "event_id": event,
-        "schedule_id": service["schedule"]["id"],
-        "participants": participants,
-        "created_utc": NOW,
-        "buffer_minutes": buffer_minutes(service),
-    }
-    doc = {"id": str(uuid.uuid4()), "status": status, "_sandbox": index}
-    with sandbox.store.transaction():
-        sandbox.store.put_booking(doc)
-
-
-async def post(wix: httpx.AsyncClient, path: str, body: dict[str, Any], status: int = 200) -> Any:
-    response = await wix.post(path, json=body)
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-async def slots(wix: httpx.AsyncClient, service_id: str, **extra: Any) -> list[dict[str, Any]]:
-    body = {"serviceId": service_id, **MONDAY, "includeResourceTypeIds": [STAFF_TYPE], **extra}
-    return list((await post(wix, LIST, body))["timeSlots"])
-
-
-def staff(slot: dict[str, Any]) -> list[str]:
-    return [r["id"] for group in slot["availableResources"] for r in group["resources"]]
-
-
-def at(found: list[dict[str, Any]], time: str) -> list[dict[str, Any]]:
-    return [s for s in found if s["localStartDate"] == f"2030-01-07T{time}:00"]
-
-
-def error_code(body: dict[str, Any]) -> str:
-    return str(body["details"]["applicationError"]["code"])
-
-
-# -- appointments ----------------------------------------------------------------------------
+pytestmark = pytest.mark.usefixtures("slots_monday")
 
 
 async def test_slots_follow_staff_hours_and_split_interval(wix: httpx.AsyncClient) -> None:
@@ -311,134 +249,3 @@ async def test_get_availability_time_slot(wix: httpx.AsyncClient, sandbox: Sandb
     for rid in (seed.STAFF_ANNA, seed.STAFF_CHLOE):
         book(sandbox, seed.SERVICE_CONSULTATION, "12:20", rid)
     assert error_code(await post(wix, GET, body, 404)) == "SLOT_NOT_FOUND"
-
-
-# -- classes ---------------------------------------------------------------------------------
-
-YOGA_MONDAY = "57000000-0000-4000-8000-000000000006-20300107T180000Z"
-
-
-async def event(wix: httpx.AsyncClient, event_id: str, **params: str) -> httpx.Response:
-    return await wix.get(f"{EVENTS}/{event_id}", params=params)
-
-
-async def test_class_slots_capacity_and_waiting_list(
-    wix: httpx.AsyncClient, sandbox: Sandbox
-) -> None:
-    listed = await post(wix, EVENTS, WEEK)
-    assert listed["pagingMetadata"] == {"cursors": {}, "hasNext": False}
-    starts = [s["localStartDate"][5:16] for s in listed["timeSlots"]]
-    assert starts == ["01-07T18:00", "01-09T18:00", "01-12T10:00"]  # Mon, Wed 18:00; Sat 10:00
-    first = listed["timeSlots"][0]
-    info = {"eventId": YOGA_MONDAY, "eventTitle": "Vinyasa Yoga"}
-    assert first["eventInfo"] == {
-        **info,
-        "waitingList": {"totalCapacity": 5, "remainingCapacity": 5},
-    }
-    assert [first[key] for key in CAPACITY] == [10, 10, 10] and first["bookable"] is True
-    assert staff(first) == [seed.STAFF_FIONA]
-
-    for status, people in (("CONFIRMED", 3), ("PENDING", 1), ("CREATED", 2), ("WAITING_LIST", 2)):
-        book(sandbox, seed.SERVICE_YOGA, "18:00", None, YOGA_MONDAY, status, people)
-    slot = (await event(wix, YOGA_MONDAY)).json()["timeSlot"]
-    assert (slot["remainingCapacity"], slot["bookableCapacity"]) == (6, 6)
-    assert slot["eventInfo"]["waitingList"] == {"totalCapacity": 5, "remainingCapacity": 3}
-
-    book(sandbox, seed.SERVICE_YOGA, "18:00", None, YOGA_MONDAY, "CONFIRMED", 6)
-    full = (await post(wix, EVENTS, WEEK))["timeSlots"][0]
-    assert (full["remainingCapacity"], full["bookable"]) == (0, False)
-    assert full["nonBookableReasons"]["noRemainingCapacity"] is True
-    bookable_only = await post(wix, EVENTS, {**WEEK, "includeNonBookable": False})
-    assert YOGA_MONDAY not in [s["eventInfo"]["eventId"] for s in bookable_only["timeSlots"]]
-    roomy = await post(wix, EVENTS, {**WEEK, "minBookableCapacity": 10})
-    assert len(roomy["timeSlots"]) == 2
-
-
-async def test_list_event_filters_paging_and_zone(wix: httpx.AsyncClient) -> None:
-    month = {"fromLocalDate": "2030-01-07T00:00:00", "toLocalDate": "2030-02-07T00:00:00"}
-    everything = (await post(wix, EVENTS, {**month, "cursorPaging": {"limit": 1000}}))["timeSlots"]
-    first_page = await post(wix, EVENTS, {**month, "cursorPaging": {"limit": 4}})
-    cursor = first_page["pagingMetadata"]["cursors"]["next"]
-    second = await post(wix, EVENTS, {"cursorPaging": {"cursor": cursor, "limit": 100}})
-    assert first_page["timeSlots"] + second["timeSlots"] == everything
-    assert second["pagingMetadata"]["hasNext"] is False
-    by_anna = {"resources.id": {"$hasSome": [seed.STAFF_ANNA]}}
-    anna = await post(wix, EVENTS, {**WEEK, "eventFilter": by_anna})
-    assert anna["timeSlots"] == []
-    per_day = await post(wix, EVENTS, {**month, "maxSlotsPerDay": 1})
-    assert len(per_day["timeSlots"]) == len(everything)  # one class a day at most anyway
-    too_long = {**WEEK, "toLocalDate": "2030-03-07T00:00:00", "maxSlotsPerDay": 1}
-    await post(wix, EVENTS, too_long, 400)
-    new_york = await event(wix, YOGA_MONDAY, timeZone="America/New_York")
-    assert new_york.json()["timeSlot"]["localStartDate"] == "2030-01-07T13:00:00"
-    assert new_york.json()["timeZone"] == "America/New_York"
-
-
-async def test_event_errors(wix: httpx.AsyncClient, sandbox: Sandbox) -> None:
-    missing = await post(wix, EVENTS, {"toLocalDate": "2030-01-08T00:00:00"}, 400)
-    assert error_code(missing) == "MISSING_ARGUMENTS"
-    unknown = await event(wix, "57000000-0000-4000-8000-000000000006-20300107T170000Z")
-    assert (unknown.status_code, error_code(unknown.json())) == (404, "EVENT_NOT_FOUND")
-    course = sandbox.store.get("schedules", "57000000-0000-4000-8000-000000000007")
-    assert course is not None
-    start = datetime.fromisoformat(course["sessions"][0]["start"].replace("Z", "+00:00"))
-    course_event = f"{course['id']}-{start.strftime('%Y%m%dT%H%M%SZ')}"
-    assert (await event(wix, course_event)).status_code == 404  # courses aren't class slots
-
-
-# -- multi-service ---------------------------------------------------------------------------
-
-CHAIN = [{"serviceId": seed.SERVICE_MASSAGE}, {"serviceId": seed.SERVICE_FACIAL}]
-
-
-async def test_multi_service_slots_are_back_to_back(wix: httpx.AsyncClient) -> None:
-    result = await post(wix, MULTI, {"services": CHAIN, **MONDAY, "location": MAIN})
-    assert result["cursorPagingMetadata"]["hasNext"] is False
-    chains = result["timeSlots"]
-    # Massage (Anna 09-17, Chloe 12-20) then facial (only Chloe on Mondays): 11:30 is the first.
-    assert chains[0]["localStartDate"] == "2030-01-07T11:30:00"
-    for slot in chains:
-        nested = slot["nestedTimeSlots"]
-        assert "serviceId" not in slot and slot["totalCapacity"] == 1
-        assert [n["serviceId"] for n in nested] == [seed.SERVICE_MASSAGE, seed.SERVICE_FACIAL]
-        assert nested[1]["localStartDate"] == nested[0]["localEndDate"]
-        assert slot["localStartDate"] == nested[0]["localStartDate"]
-        assert slot["localEndDate"] == nested[1]["localEndDate"]
-        assert slot["location"]["id"] == seed.LOCATION_MAIN
-
-
-async def test_multi_service_get_never_uses_one_person_twice(
-    wix: httpx.AsyncClient, sandbox: Sandbox
-) -> None:
-    span = {"localStartDate": "2030-01-07T12:00:00", "localEndDate": "2030-01-07T14:15:00"}
-    body = {"services": CHAIN, "location": MAIN, **span}
-    slot = (await post(wix, f"{MULTI}/get", body))["timeSlot"]
-    # Chloe is free for the massage too, but her 15 min buffer would overlap her facial.
-    assert [staff(n) for n in slot["nestedTimeSlots"]] == [[seed.STAFF_ANNA], [seed.STAFF_CHLOE]]
-    wrong_end = {**body, "localEndDate": "2030-01-07T14:00:00"}
-    assert error_code(await post(wix, f"{MULTI}/get", wrong_end, 404)) == "SLOT_NOT_FOUND"
-    book(sandbox, seed.SERVICE_MASSAGE, "12:00", seed.STAFF_ANNA)
-    assert error_code(await post(wix, f"{MULTI}/get", body, 404)) == "SLOT_NOT_FOUND"
-
-
-async def test_multi_service_bookable_only_if_every_leg_complies(wix: httpx.AsyncClient) -> None:
-    await wix.post("/_sandbox/clock", json={"now": "2030-01-07T10:00:00Z", "frozen": True})
-    listed = await post(wix, MULTI, {"services": CHAIN, **MONDAY, "location": MAIN})
-    first = listed["timeSlots"][0]
-    # The massage policy wants 120 min notice; 11:30 is 90 min away. The facial's 60 min is met.
-    assert first["localStartDate"] == "2030-01-07T11:30:00" and first["bookable"] is False
-    assert first["bookingPolicyViolations"]["tooLateToBook"] is True
-
-
-@pytest.mark.parametrize(
-    ("body", "code"),
-    [
-        ({"services": CHAIN[:1], **MONDAY, "location": MAIN}, "INVALID_SERVICES_SIZE"),
-        ({"services": CHAIN * 5, **MONDAY, "location": MAIN}, "INVALID_SERVICES_SIZE"),
-        ({"services": CHAIN, **MONDAY}, "MISSING_ARGUMENTS"),
-    ],
-)
-async def test_multi_service_errors(
-    wix: httpx.AsyncClient, body: dict[str, Any], code: str
-) -> None:
-    assert error_code(await post(wix, MULTI, body, 400)) == code
