@@ -2,6 +2,16 @@
 
 `build_sandbox_app()` returns a Starlette app that serves the same paths, JSON and error envelope as
 `https://www.wixapis.com` for the methods the gateway uses, plus controls under `/_sandbox/`.
+
+Where things are:
+- A Wix method: its handler and paths in `api/<the Wix API>.py` (gathered by `routes.py`).
+- Whether a slot is free: `availability.py` (staff hours, busy time, buffers, policies), used by
+  Time Slots and by Create Booking's checks (`booking_checks.py`) alike; class and course places
+  are counted by `calendar.py`.
+- What a booking may do: `bookings.py` (create, reschedule, cancel), `booking_transitions.py`
+  (confirm, decline, pending, participants), `multi_service.py` (packages).
+- The demo business: its fixed ids in `seed.py`, its documents in `demo_business.py`.
+- State: `store.py` (SQLite), `state.py` (the `Sandbox`: store, clock, faults, request log).
 """
 
 from gateway.sandbox.app import build_sandbox_app

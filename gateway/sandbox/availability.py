@@ -1,4 +1,5 @@
-"""The availability engine: which staff can take a session, and which sessions a service offers.
+"""The availability engine, where the sandbox decides a slot is free: which staff can take a
+session, and which sessions a service offers (class and course places: `calendar.py`).
 
 Follows time-slots.md §10. Staff working hours (local to the business zone) become UTC windows;
 busy time is the blocking bookings plus their buffer (`calendar.busy_intervals`). Everything a

@@ -1,8 +1,8 @@
 """The upstream layer: one module per Wix API over one shared `WixClient`.
 
 `Upstream` is built once per incoming request and binds the caller's `Authorization` header (or
-None, meaning the configured API key) to every API. The API classes are the only place Wix paths
-are written.
+None, meaning the configured API key) to every API. The API modules are the only place Wix paths
+are written, one constant per method named after it (`bookings_writer.CANCEL_BOOKING`).
 """
 
 from __future__ import annotations
