@@ -94,7 +94,7 @@ async def _serve(
         query: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             query.setdefault(key, []).append(value)
-        call = Call(dict(request.path_params), query, body, authorization)
+        call = Call(dict(request.path_params), query, body)
         result = wix_route.handler(sandbox, call)
     except WixError as error:
         return _error_response(error, request_id)

@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Call:
-    """What a handler sees of a request."""
+    """What a handler sees of a request (the Authorization header is checked before, in `app.py`;
+    anonymous methods get their token as a path parameter)."""
 
     params: dict[str, str]
     query: dict[str, list[str]]
     body: dict[str, Any]
-    authorization: str | None
 
     def query_one(self, name: str) -> str | None:
         values = self.query.get(name)

@@ -70,7 +70,7 @@ async def test_twenty_threads_creating_one_slot(
     def attempt(_: int) -> int:
         start_together.wait()
         try:
-            create_booking.handler(sandbox, Call({}, {}, body, "key"))
+            create_booking.handler(sandbox, Call({}, {}, body))
         except WixError as error:
             assert error.code == "SLOT_NOT_AVAILABLE"
             return error.status
