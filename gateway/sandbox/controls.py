@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -20,12 +21,33 @@ def _bad(message: str) -> JSONResponse:
     return JSONResponse({"message": message}, 400)
 
 
+class _BadControl(Exception):
+    """A control request that is not a JSON object: answered 400, like the Wix paths."""
+
+
 async def _json(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
-    body = await request.json()
-    return body if isinstance(body, dict) else {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise _BadControl("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise _BadControl("the body must be a JSON object")
+    return body
+
+
+def _answer_bad_requests(
+    endpoint: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    async def guarded(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except _BadControl as error:
+            return _bad(str(error))
+
+    return guarded
 
 
 def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
@@ -84,8 +106,8 @@ def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
 
     return [
         Route("/_sandbox/reset", reset, methods=["POST"]),
-        Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
-        Route("/_sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_sandbox/clock", _answer_bad_requests(clock), methods=["GET", "POST"]),
+        Route("/_sandbox/faults", _answer_bad_requests(faults), methods=["GET", "POST", "DELETE"]),
         Route("/_sandbox/requests", requests, methods=["GET", "DELETE"]),
         Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
     ]

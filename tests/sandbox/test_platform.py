@@ -87,3 +87,15 @@ async def test_openapi_lists_every_wix_path(wix: httpx.AsyncClient) -> None:
     assert document["openapi"].startswith("3.")
     assert "/bookings/v2/services/query" in document["paths"]
     assert not any(path.startswith("/_sandbox") for path in document["paths"])
+
+
+async def test_malformed_control_bodies_get_400(wix: httpx.AsyncClient) -> None:
+    for path in ("/_sandbox/clock", "/_sandbox/faults"):
+        response = await wix.post(
+            path, content=b"{not json", headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, path
+        assert "JSON" in response.json()["message"]
+    array = await wix.post("/_sandbox/faults", json=[{"path": "*"}])
+    assert array.status_code == 400
+    assert (await wix.get("/_sandbox/faults")).json() == {"rules": []}
