@@ -7,6 +7,7 @@ Expected errors (bad input, Wix errors, refusals) pass through unchanged.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from graphql import GraphQLError
@@ -18,12 +19,10 @@ from gateway.observability.scope import current_request_id
 
 class MaskUnexpectedErrors(MaskErrors):
     def __init__(self, expected: tuple[type[BaseException], ...]) -> None:
-        self._expected = expected
-        super().__init__(should_mask_error=self._unexpected, error_message=INTERNAL_ERROR_MESSAGE)
-
-    def _unexpected(self, error: GraphQLError) -> bool:
-        original = error.original_error
-        return original is not None and not isinstance(original, self._expected)
+        # Not a bound method: the extension would reference itself, and the request's whole
+        # result and context would wait for the cyclic garbage collector.
+        unexpected = functools.partial(_unexpected, expected)
+        super().__init__(should_mask_error=unexpected, error_message=INTERNAL_ERROR_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         return GraphQLError(
@@ -37,3 +36,8 @@ class MaskUnexpectedErrors(MaskErrors):
                 "requestId": current_request_id() or uuid.uuid4().hex,
             },
         )
+
+
+def _unexpected(expected: tuple[type[BaseException], ...], error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, expected)

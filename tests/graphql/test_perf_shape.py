@@ -10,6 +10,8 @@ selections. The gateway's own schema is compared on a page of bookings from the 
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import Enum
@@ -323,3 +325,23 @@ async def test_a_page_of_bookings_is_the_same_as_graphql_cores(gateway: Gateway)
     general, lean = results
     assert lean == general
     assert lean is not None and len(lean["bookings"]["nodes"]) == 12
+
+
+async def test_what_a_request_loaded_is_freed_as_soon_as_it_ends(gateway: Gateway) -> None:
+    """No reference cycle keeps a request's context: its loaders, and the bookings, services
+    and forms they hold, are freed when the request ends, not by the cycle collector."""
+    await create_bookings(gateway.upstream, 6, next_weekday(0))
+    query = "{ bookings { nodes { id allowedActions { cancel } service { name } form { id } } } }"
+    gc.disable()
+    try:
+        upstream = Upstream(gateway.app.state.wix_client)
+        context = Context(upstream=upstream, loaders=Loaders(upstream))
+        result = await gateway_schema.schema.execute(query, context_value=context)
+        assert not result.errors and result.data is not None
+        loaders = weakref.ref(context.loaders)
+        del context, result
+        for _ in range(3):
+            await asyncio.sleep(0)  # callbacks the event loop still holds
+        assert loaders() is None
+    finally:
+        gc.enable()
