@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from gateway.graphql import schema as gateway_schema
 from gateway.graphql.context import Context
 from gateway.graphql.execution import LeanExecutionContext
 from gateway.graphql.loaders import Loaders
+from gateway.http.graphql_endpoint import json_response
 from gateway.upstream import Upstream
 from tests.graphql import Gateway, create_bookings, gateway, next_weekday
 
@@ -345,3 +347,12 @@ async def test_what_a_request_loaded_is_freed_as_soon_as_it_ends(gateway: Gatewa
         assert loaders() is None
     finally:
         gc.enable()
+
+
+def test_responses_orjson_refuses_are_encoded_by_json() -> None:
+    body = {"data": {"choices": {"big": 2**70, 7: "seven"}, "name": "Zoë"}}
+    response = json_response(body, 200, "application/json")
+    assert json.loads(bytes(response.body)) == {
+        "data": {"choices": {"big": 2**70, "7": "seven"}, "name": "Zoë"}
+    }
+    assert json_response({"name": "Zoë"}, 200, "application/json").body == '{"name":"Zoë"}'.encode()
