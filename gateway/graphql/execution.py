@@ -43,12 +43,10 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from gateway.graphql.field_plans import GENERAL, FieldPlan, Kind, field_plan
+from gateway.graphql.field_plans import FieldPlan, Kind, Selection, plan_selection
 
 _LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
 _SEQUENCES = (list, tuple)
-# (response name, field details, plan, field nodes) of each field of a selection set.
-_Selection = list[tuple[str, FieldDetailsList, FieldPlan, list[FieldNode]]]
 # Classes whose instances are neither exceptions nor awaitable: checking an object's class is
 # cheaper than graphql-core's `is_awaitable` on every value (hundreds per page). Grows with the
 # classes values are made of: built-ins, enums, `datetime`, the schema's types.
@@ -82,9 +80,9 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and converter is not None
             and not getattr(converter, "exception_handlers", True)
         )
-        self._selections: dict[tuple[GraphQLObjectType, int], tuple[object, _Selection]] = {}
+        self._selections: dict[tuple[GraphQLObjectType, int], tuple[object, Selection]] = {}
         self._subselections: dict[
-            tuple[GraphQLObjectType, int], tuple[object, _Selection | None]
+            tuple[GraphQLObjectType, int], tuple[object, Selection | None]
         ] = {}
 
     def build_response(self, data: dict[str, Any] | None) -> Any:
@@ -99,27 +97,16 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _selection(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
-    ) -> _Selection:
-        """The plans of a selection set, once per operation: graphql-core collects each
-        selection set once per operation too, so a list's items share one `grouped_field_set`."""
+    ) -> Selection:
+        """Planned once per operation: graphql-core collects each selection set once per
+        operation too, so a list's items share one `grouped_field_set`."""
         key = (parent_type, id(grouped_field_set))
         cached = self._selections.get(key)
-        if cached is not None:
-            return cached[1]
-        selection = [
-            (
-                name,
-                details,
-                field_plan(parent_type, details[0].node.name.value)
-                if self._lean and not details[0].node.directives
-                else GENERAL,
-                [field_details.node for field_details in details],
-            )
-            for name, details in grouped_field_set.items()
-        ]
-        # Holding `grouped_field_set` keeps its id from being reused during the operation.
-        self._selections[key] = (grouped_field_set, selection)
-        return selection
+        if cached is None:
+            planned = plan_selection(parent_type, grouped_field_set, self._lean)
+            # Holding `grouped_field_set` keeps its id from being reused during the operation.
+            cached = self._selections[key] = (grouped_field_set, planned)
+        return cached[1]
 
     def execute_fields(
         self,
@@ -142,13 +129,21 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         parent_type: GraphQLObjectType,
         source_value: Any,
         path: Path | None,
-        selection: _Selection,
+        selection: Selection,
     ) -> Any:
         results: dict[str, Any] = {}
+        if selection.leaves is not None:  # the common case of a list's objects
+            for response_name, plan in selection.leaves:
+                value = self._leaf(plan, source_value)
+                if value is Undefined:
+                    break  # this field takes graphql-core's path: do the object in full
+                results[response_name] = value
+            else:
+                return results
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for response_name, details, plan, nodes in selection:
+            for response_name, details, plan, nodes in selection.fields:
                 kind = plan.kind
                 if kind is Kind.LEAF:
                     value = self._leaf(plan, source_value)
@@ -347,7 +342,7 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _subselection(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
-    ) -> _Selection | None:
+    ) -> Selection | None:
         """The plans of the fields selected on `object_type` objects under `details`; `None`
         with `@defer`red fragments, which graphql-core's incremental delivery handles."""
         key = (object_type, id(details))

@@ -14,6 +14,7 @@ from enum import Enum, auto
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLEnumType,
     GraphQLField,
     GraphQLLeafType,
@@ -23,6 +24,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
 )
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
@@ -53,6 +55,37 @@ class FieldPlan:
 
 
 GENERAL = FieldPlan(Kind.GENERAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The fields selected on objects of one type at one place in an operation."""
+
+    # (response name, graphql-core's field details, plan, field nodes) per field
+    fields: list[tuple[str, FieldDetailsList, FieldPlan, list[FieldNode]]]
+    # (response name, plan) when every field is a `LEAF`: the objects of most lists
+    leaves: list[tuple[str, FieldPlan]] | None
+
+
+def plan_selection(
+    parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet, lean: bool
+) -> Selection:
+    """Fields with directives (`@include`, `@stream`, ...) are left to graphql-core."""
+    fields = [
+        (
+            name,
+            details,
+            field_plan(parent_type, details[0].node.name.value)
+            if lean and not details[0].node.directives
+            else GENERAL,
+            [field_details.node for field_details in details],
+        )
+        for name, details in grouped_field_set.items()
+    ]
+    leaves = [(name, plan) for name, _, plan, _ in fields if plan.kind is Kind.LEAF]
+    return Selection(fields, leaves if len(leaves) == len(fields) else None)
+
+
 # Plans by object type and field name. Types belong to a schema, which lives for the process.
 _PLANS: dict[GraphQLObjectType, dict[str, FieldPlan]] = {}
 
