@@ -1,4 +1,5 @@
-"""What `LeanExecutionContext` may shorten about a field: decided once per schema field.
+"""What `LeanExecutionContext` may shorten: a plan per schema field (decided once) and a plan
+per selection set (once per operation).
 
 A field qualifies when it is an exact Strawberry field without arguments and without field
 extensions (permission classes are extensions): an attribute (no resolver), or a resolver whose
