@@ -57,7 +57,8 @@ def _window(zone: str, from_: LocalDateTime | None, to: LocalDateTime | None) ->
     }
 
 
-def _business(location_id: str) -> Json:
+def business_location(location_id: str) -> Json:
+    """A business location as Time Slots takes it in a request."""
     return {"id": location_id, "locationType": "BUSINESS"}
 
 
@@ -132,7 +133,7 @@ async def time_slots(
         if bookable is not None:
             body["bookable"] = bookable
         if location_id:
-            body["locations"] = [_business(location_id)]
+            body["locations"] = [business_location(location_id)]
         return body
 
     list_page = info.context.upstream.time_slots.list_availability
@@ -155,7 +156,7 @@ async def time_slot(
         "timeZone": await _zone(info, time_zone),
     }
     if location_id:
-        body["location"] = _business(location_id)
+        body["location"] = business_location(location_id)
     return await _get(info, info.context.upstream.time_slots.get_availability(body))
 
 
@@ -216,14 +217,14 @@ async def multi_service_time_slots(
         raise bad_user_input("`services` needs at least two service ids", "services")
 
     async def first_page() -> Json:
-        location = location_id or await _first_business_location(info, services)
+        location = location_id or await first_business_location(info, services)
         body: Json = {
             "services": [
                 {"serviceId": sid, "includeResourceTypeIds": [STAFF_RESOURCE_TYPE_ID]}
                 for sid in services
             ],
             **_window(await _zone(info, time_zone), from_, to),
-            "location": _business(location),
+            "location": business_location(location),
         }
         if bookable is not None:
             body["bookable"] = bookable
@@ -233,8 +234,10 @@ async def multi_service_time_slots(
     return await _list(info, first, after, first_page, list_page, "cursorPagingMetadata")
 
 
-async def _first_business_location(info: Info, service_ids: list[strawberry.ID]) -> str:
-    """Loads every service of the chain (one batch, reused by `nestedSlots.service`)."""
+async def first_business_location(info: Info, service_ids: list[strawberry.ID]) -> str:
+    """The first service's first business location: where a multi-service chain takes place
+    when the caller names none (here and in the package mutations). Loads every service of the
+    chain (one batch, reused by `nestedSlots.service`)."""
     first, *_ = await info.context.loaders.services.load_many(service_ids)
     for location in first.locations if first else []:
         if location.id and location.type == LocationType.BUSINESS:

@@ -34,7 +34,7 @@ from gateway.graphql.common import Json, ServiceType
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
 from gateway.graphql.scalars import LocalDateTime, TimeZone
-from gateway.graphql.time_slots.resolvers import _first_business_location
+from gateway.graphql.time_slots.resolvers import first_business_location
 from gateway.upstream.errors import UpstreamError
 
 logger = logging.getLogger("gateway.graphql.mutations")
@@ -109,7 +109,7 @@ async def book(info: Info, data: BookMultiServicePackageInput) -> Json:
         legs=tuple(legs),
         local_start=data.local_start,
         time_zone=data.time_zone or await loaders.site_time_zone(),
-        location_id=str(data.location_id or await _first_business_location(info, service_ids)),
+        location_id=str(data.location_id or await first_business_location(info, service_ids)),
     )
     slot = await bookable_chain(info, chain)
     if slot is None:

@@ -27,7 +27,7 @@ from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import is_not_found
 from gateway.graphql.scalars import LocalDateTime, format_local, local_to_utc, zone
-from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID
+from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID, business_location
 from gateway.upstream.errors import UpstreamError
 
 TAKEN = "No back-to-back slot of these services starts at that time"
@@ -72,7 +72,7 @@ class Chain:
         return {
             "services": services,
             "timeZone": self.time_zone,
-            "location": {"id": self.location_id, "locationType": "BUSINESS"},
+            "location": business_location(self.location_id),
         }
 
 

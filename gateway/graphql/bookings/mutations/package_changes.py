@@ -35,7 +35,7 @@ from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import is_not_found
 from gateway.graphql.scalars import LocalDateTime
-from gateway.graphql.time_slots.resolvers import _first_business_location
+from gateway.graphql.time_slots.resolvers import first_business_location
 from gateway.upstream.errors import UpstreamError
 
 INACTIVE = ("CANCELED", "DECLINED")
@@ -116,7 +116,7 @@ async def reschedule(
             action, "every booking is canceled or declined", "RESCHEDULE_NOT_ALLOWED"
         )
     slots = [booking["bookedEntity"]["slot"] for booking in active]
-    location_id = (slots[0].get("location") or {}).get("id") or await _first_business_location(
+    location_id = (slots[0].get("location") or {}).get("id") or await first_business_location(
         info, [strawberry.ID(slots[0]["serviceId"])]
     )
     chain = Chain(

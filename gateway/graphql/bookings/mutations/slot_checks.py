@@ -14,7 +14,7 @@ from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import is_not_found
 from gateway.graphql.scalars import LocalDateTime, format_local, parse_local
-from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID
+from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID, business_location
 from gateway.upstream.errors import UpstreamError
 
 # Time Slots location type -> Bookings location type (time-slots.md §2; CUSTOMER -> CUSTOM is
@@ -41,10 +41,6 @@ class AppointmentRequest:
     time_zone: str
     resource_id: str | None = None
     location_id: str | None = None
-
-
-def _business(location_id: str) -> Json:
-    return {"id": location_id, "locationType": "BUSINESS"}
 
 
 def booking_location(slot_location: Json | None) -> Json | None:
@@ -76,7 +72,7 @@ async def get_appointment_slot(info: Info, request: AppointmentRequest) -> Json 
         "timeZone": request.time_zone,
     }
     if request.location_id:
-        body["location"] = _business(request.location_id)
+        body["location"] = business_location(request.location_id)
     if request.resource_id:
         body["resourceTypes"] = [
             {"resourceTypeId": STAFF_RESOURCE_TYPE_ID, "resourceIds": [request.resource_id]}
@@ -124,7 +120,7 @@ async def alternatives(info: Info, request: AppointmentRequest) -> list[Json]:
         "cursorPaging": {"limit": LIST_LIMIT},
     }
     if request.location_id:
-        body["locations"] = [_business(request.location_id)]
+        body["locations"] = [business_location(request.location_id)]
     response = await info.context.upstream.time_slots.list_availability(body)
     return nearest(response.get("timeSlots") or [], request.local_start)
 
