@@ -19,7 +19,6 @@ from gateway.graphql.bookings.mutations.booking_changes import refused_by_allowe
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
 from gateway.graphql.bookings.mutations.inputs import SlotInput
 from gateway.graphql.bookings.mutations.outcomes import (
-    CONFLICT,
     TYPENAME,
     BookingUpdated,
     IdempotencyKeyReused,
@@ -29,6 +28,7 @@ from gateway.graphql.bookings.mutations.outcomes import (
     RevisionConflict,
     SlotUnavailable,
     booking_updated,
+    change_refused_outcome,
     is_refusal,
     is_status,
     not_allowed,
@@ -122,15 +122,16 @@ def _refused_anonymously(current: Json, action: str) -> Json | None:
 
 
 async def _write_refused(info: Info, token: str, action: str, error: UpstreamError) -> Json:
-    """Wix's refusal of an anonymous write as its union member; anything else stays an error."""
-    if is_status(error, CONFLICT):
+    """Wix's refusal of an anonymous write as its union member (a 403 is e.g.
+    BOOKING_CANNOT_BE_CANCELLED, seeds/001); anything else stays an error."""
+
+    async def conflict() -> Json:
         current = await _read(info, token)
         return revision_conflict(current["booking"]) if current else invalid_token()
-    if is_status(error, *BAD_TOKEN_STATUSES):
-        return invalid_token()
-    if is_refusal(error):  # e.g. BOOKING_CANNOT_BE_CANCELLED (seeds/001)
-        return not_allowed_by(action, error)
-    raise error
+
+    return await change_refused_outcome(
+        error, action, conflict=conflict, gone=invalid_token, gone_statuses=BAD_TOKEN_STATUSES
+    )
 
 
 async def _create_link(info: Info, booking_id: str) -> Json:

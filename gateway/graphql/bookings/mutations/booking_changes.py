@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from gateway.graphql.bookings.mutations.outcomes import (
-    CONFLICT,
-    NOT_FOUND,
     booking_updated,
-    is_refusal,
+    change_refused_outcome,
     not_allowed,
-    not_allowed_by,
     not_found,
     revision_conflict,
 )
@@ -98,13 +95,15 @@ async def change_booking(
 
 
 async def change_refused(info: Info, booking_id: str, action: str, error: UpstreamError) -> Json:
-    if error.http_status == CONFLICT:
+    """A refused change of a booking: on 409 the booking as it is now, gone on 404."""
+
+    async def conflict() -> Json:
         current = await read_booking(info, booking_id)
         if current is None:
             return not_found("booking", booking_id)
         return revision_conflict(current["booking"])
-    if error.http_status == NOT_FOUND:
+
+    def gone() -> Json:
         return not_found("booking", booking_id)
-    if is_refusal(error):
-        return not_allowed_by(action, error)
-    raise error
+
+    return await change_refused_outcome(error, action, conflict=conflict, gone=gone)

@@ -14,7 +14,7 @@ same way. Members of one union must agree on the type of a field they share (Gra
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
 import strawberry
@@ -348,6 +348,30 @@ def is_status(error: BaseException, *statuses: int) -> bool:
 def is_refusal(error: BaseException) -> bool:
     """A business refusal (403/428), as opposed to bad input or an infrastructure failure."""
     return isinstance(error, UpstreamError) and error.http_status in REFUSAL_STATUSES
+
+
+async def change_refused_outcome(
+    error: UpstreamError,
+    action: str,
+    *,
+    conflict: Callable[[], Awaitable[Json | None]],
+    gone: Callable[[], Json],
+    gone_statuses: tuple[int, ...] = (NOT_FOUND,),
+) -> Json:
+    """Wix's refusal of a change to something that exists (a booking, a package, a booking
+    behind a token) as its union member, the rule every change flow follows: 409 is what
+    `conflict()` finds on re-reading (`RevisionConflict`, mostly; None leaves the error
+    standing), `gone_statuses` is `gone()`, 403/428 is `NotAllowed` with Wix's reason, and
+    anything else (bad input, Wix failing) stays an error."""
+    if is_status(error, CONFLICT):
+        outcome = await conflict()
+        if outcome is not None:
+            return outcome
+    elif is_status(error, *gone_statuses):
+        return gone()
+    elif is_refusal(error):
+        return not_allowed_by(action, error)
+    raise error
 
 
 def policy_violation_from(error: UpstreamError) -> Json | None:

@@ -12,12 +12,8 @@ import asyncio
 import strawberry
 
 from gateway.graphql.bookings.mutations.outcomes import (
-    CONFLICT,
-    NOT_FOUND,
-    is_refusal,
-    is_status,
+    change_refused_outcome,
     not_allowed,
-    not_allowed_by,
     not_found,
     revision_conflict,
 )
@@ -78,22 +74,24 @@ async def _may_reschedule(info: Info, package_id: str) -> bool:
 async def _refused(
     info: Info, action: str, error: UpstreamError, package_id: str, sent: list[Json]
 ) -> Json:
-    """A change Wix refused, as its union member (`sent`: the `{bookingId, revision}`s given);
-    anything else stays an error."""
-    if is_status(error, CONFLICT):
+    """A change Wix refused, as its union member (`sent`: the `{bookingId, revision}`s given).
+    A 409 is the first booking whose revision moved on; when none did the error stands."""
+
+    async def conflict() -> Json | None:
         now = await read_bookings(info, [item["bookingId"] for item in sent])
         for item in sent:
             current = now.get(item["bookingId"])
             if current is not None and current.get("revision") != item["revision"]:
                 return revision_conflict(current)
-    elif is_status(error, NOT_FOUND):
+        return None
+
+    def gone() -> Json:
         data = error.extensions.get("data") or {}
         if data.get("bookingId"):
             return not_found("booking", str(data["bookingId"]))
         return not_found("multi-service booking", package_id)
-    elif is_refusal(error):
-        return not_allowed_by(action, error)
-    raise error
+
+    return await change_refused_outcome(error, action, conflict=conflict, gone=gone)
 
 
 async def reschedule(
