@@ -153,6 +153,25 @@ async def test_reschedule_of_a_course_is_not_allowed(gateway: Gateway) -> None:
     assert (result["__typename"], result["code"]) == ("NotAllowed", "RESCHEDULE_NOT_ALLOWED")
 
 
+async def test_a_course_is_not_rescheduled_even_with_the_override(gateway: Gateway) -> None:
+    made = await mutate(
+        gateway, "bookCourse", {"serviceId": seed.SERVICE_PILATES_COURSE, "contact": CONTACT}
+    )
+    target = await haircut_slot(gateway)
+    gateway.reset_calls()
+    result = await mutate(
+        gateway,
+        "rescheduleBooking",
+        {
+            "bookingId": made["booking"]["id"],
+            "newSlot": new_slot(target),
+            "ignoreReschedulePolicy": True,
+        },
+    )
+    assert (result["__typename"], result["code"]) == ("NotAllowed", "COURSE_NOT_RESCHEDULABLE")
+    assert RESCHEDULE not in gateway.calls()
+
+
 async def test_reschedule_too_far_ahead_is_a_policy_violation(gateway: Gateway) -> None:
     booking = await book_haircut(gateway)
     day = next_weekday(2, weeks_ahead=10)

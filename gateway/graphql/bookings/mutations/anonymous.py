@@ -15,7 +15,10 @@ from typing import Annotated
 
 import strawberry
 
-from gateway.graphql.bookings.mutations.booking_changes import refused_by_allowed_actions
+from gateway.graphql.bookings.mutations.booking_changes import (
+    refused_by_allowed_actions,
+    refused_reschedule,
+)
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
 from gateway.graphql.bookings.mutations.inputs import SlotInput
 from gateway.graphql.bookings.mutations.outcomes import (
@@ -31,7 +34,6 @@ from gateway.graphql.bookings.mutations.outcomes import (
     change_refused_outcome,
     is_refusal,
     is_status,
-    not_allowed,
     not_allowed_by,
     not_found,
     outcome_type,
@@ -115,10 +117,10 @@ async def _read(info: Info, token: str) -> Json | None:
         raise
 
 
-def _refused_anonymously(current: Json, action: str) -> Json | None:
-    """`NotAllowed` when `allowedAnonymousActions` forbid `action` (cancel / reschedule)."""
-    extended = {"booking": current["booking"], "allowedActions": current["allowedAnonymousActions"]}
-    return refused_by_allowed_actions(extended, action)
+def _as_extended(current: Json) -> Json:
+    """Get Booking Anonymously's answer as the allowed-actions checks read a booking: the
+    holder of the link may do what `allowedAnonymousActions` allow."""
+    return {"booking": current["booking"], "allowedActions": current["allowedAnonymousActions"]}
 
 
 async def _write_refused(info: Info, token: str, action: str, error: UpstreamError) -> Json:
@@ -155,7 +157,7 @@ async def _cancel(info: Info, token: str) -> Json:
     current = await _read(info, token)
     if current is None:
         return invalid_token()
-    refusal = _refused_anonymously(current, "cancel")
+    refusal = refused_by_allowed_actions(_as_extended(current), "cancel")
     if refusal:
         return refusal
     body = {"revision": current["booking"]["revision"]}
@@ -172,13 +174,10 @@ async def _reschedule(info: Info, token: str, new_slot: SlotInput) -> Json:
     current = await _read(info, token)
     if current is None:
         return invalid_token()
-    refusal = _refused_anonymously(current, "reschedule")
+    refusal = refused_reschedule(_as_extended(current))
     if refusal:
         return refusal
     booking = current["booking"]
-    if not (booking.get("bookedEntity") or {}).get("slot"):
-        reason = "Course bookings can't be rescheduled"
-        return not_allowed("Reschedule", reason, "COURSE_NOT_RESCHEDULABLE")
     checked = await verify_new_slot(info, booking, new_slot)
     if checked.failure is not None:
         return checked.failure

@@ -28,6 +28,7 @@ FINAL_STATUSES = ("CANCELED", "DECLINED")
 _WORDS = {"cancel": ("canceled", "cancellation"), "reschedule": ("rescheduled", "reschedule")}
 
 Write = Callable[[str | None], Awaitable[Json]]  # revision -> Wix's `{"booking": ...}`
+WixCall = Callable[[str, Json], Awaitable[Json]]  # (booking id, body) -> `{"booking": ...}`
 Refused = Callable[[UpstreamError], Awaitable[Json | None]]
 
 
@@ -59,6 +60,19 @@ def refused_by_allowed_actions(extended: Json, action: str) -> Json | None:
     else:
         reason = f"The booking's {policy} policy doesn't allow it to be {done} now"
     return not_allowed(action.capitalize(), reason, f"{action.upper()}_NOT_ALLOWED")
+
+
+def refused_reschedule(extended: Json, *, ignore_policy: bool = False) -> Json | None:
+    """`NotAllowed` when the booking can't be moved: its allowed actions forbid it (unless the
+    business overrides them, `ignore_policy`), or it is a course booking (it has no slot)."""
+    if not ignore_policy:
+        refusal = refused_by_allowed_actions(extended, "reschedule")
+        if refusal:
+            return refusal
+    if not (extended["booking"].get("bookedEntity") or {}).get("slot"):
+        reason = "Course bookings can't be rescheduled"
+        return not_allowed("Reschedule", reason, "COURSE_NOT_RESCHEDULABLE")
+    return None
 
 
 async def change_booking(

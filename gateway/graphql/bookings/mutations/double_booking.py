@@ -26,7 +26,6 @@ applied), or, for FORCE_CONFIRM with a custom checkout, is already CONFIRMED.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Annotated
 
@@ -35,9 +34,11 @@ import strawberry
 from gateway.graphql.bookings.filters import BookingFilter, BookingSort
 from gateway.graphql.bookings.mutations.booking_changes import (
     FINAL_STATUSES,
+    WixCall,
     change_booking,
     read_booking,
     refused_by_allowed_actions,
+    refused_reschedule,
 )
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
 from gateway.graphql.bookings.mutations.inputs import SlotInput
@@ -178,9 +179,6 @@ def _own_slot(booking: Json, service_type: ServiceType | None) -> Json:
     return {key: value for key, value in kept.items() if value is not None}
 
 
-WixCall = Callable[[str, Json], Awaitable[Json]]  # (booking id, body) -> `{"booking": ...}`
-
-
 class _Resolution:
     """One resolution of one booking (`current`: the booking as just read, with allowed
     actions)."""
@@ -209,12 +207,9 @@ class _Resolution:
     async def reschedule(self, new_slot: SlotInput | None, checkout: Checkout) -> Json:
         if new_slot is None:
             raise bad_user_input("RESCHEDULE needs `newSlot`", "newSlot")
-        refusal = refused_by_allowed_actions(self.current, "reschedule")
+        refusal = refused_reschedule(self.current)
         if refusal:
             return refusal
-        if not (self.booking.get("bookedEntity") or {}).get("slot"):
-            reason = "Course bookings can't be rescheduled"
-            return not_allowed("Reschedule", reason, "COURSE_NOT_RESCHEDULABLE")
         checked = await verify_new_slot(self.info, self.booking, new_slot)
         if checked.failure is not None:
             return checked.failure

@@ -10,6 +10,8 @@ from gateway.graphql.common import Json
 from gateway.graphql.errors import bad_user_input
 from gateway.graphql.scalars import LocalDateTime, TimeZone
 
+REVISION_HELP = "The booking's revision; omitted, the current one is read."
+
 
 @strawberry.input(
     description="The customer. With a booking form, these fill the form's contact fields "

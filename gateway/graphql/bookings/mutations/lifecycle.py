@@ -11,9 +11,10 @@ from gateway.graphql.bookings.mutations.booking_changes import (
     change_booking,
     read_booking,
     refused_by_allowed_actions,
+    refused_reschedule,
 )
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
-from gateway.graphql.bookings.mutations.inputs import SlotInput
+from gateway.graphql.bookings.mutations.inputs import REVISION_HELP, SlotInput
 from gateway.graphql.bookings.mutations.outcomes import (
     BookingUpdated,
     IdempotencyKeyReused,
@@ -22,15 +23,12 @@ from gateway.graphql.bookings.mutations.outcomes import (
     PolicyViolation,
     RevisionConflict,
     SlotUnavailable,
-    not_allowed,
     not_found,
     render,
 )
 from gateway.graphql.bookings.mutations.rescheduling import verify_new_slot
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
-
-REVISION_HELP = "The booking's revision; omitted, the current one is read."
 
 
 @strawberry.input(description="Move a booking to another slot of its service.")
@@ -79,15 +77,10 @@ async def _reschedule(info: Info, input: RescheduleBookingInput) -> Json:
     if current is None:
         return not_found("booking", booking_id)
     ignore = input.ignore_reschedule_policy
-    refusal = None if ignore else refused_by_allowed_actions(current, "reschedule")
+    refusal = refused_reschedule(current, ignore_policy=ignore)
     if refusal:
         return refusal
-    booking = current["booking"]
-    if not (booking.get("bookedEntity") or {}).get("slot"):
-        return not_allowed(
-            "Reschedule", "Course bookings can't be rescheduled", "COURSE_NOT_RESCHEDULABLE"
-        )
-    new_slot = await verify_new_slot(info, booking, input.new_slot, ignore_policy=ignore)
+    new_slot = await verify_new_slot(info, current["booking"], input.new_slot, ignore_policy=ignore)
     if new_slot.failure is not None:
         return new_slot.failure
     body: Json = {"slot": new_slot.booked}

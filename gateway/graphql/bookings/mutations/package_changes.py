@@ -11,6 +11,7 @@ import asyncio
 
 import strawberry
 
+from gateway.graphql.bookings.mutations.booking_changes import FINAL_STATUSES
 from gateway.graphql.bookings.mutations.outcomes import (
     change_refused_outcome,
     not_allowed,
@@ -33,8 +34,6 @@ from gateway.graphql.errors import is_not_found
 from gateway.graphql.scalars import LocalDateTime
 from gateway.graphql.time_slots.resolvers import first_business_location
 from gateway.upstream.errors import UpstreamError
-
-INACTIVE = ("CANCELED", "DECLINED")
 
 
 async def read_bookings(info: Info, ids: list[str]) -> dict[str, Json]:
@@ -108,7 +107,7 @@ async def reschedule(
     if not allowed:
         reason = "the booking policy or the bookings' status doesn't allow it now"
         return not_allowed(action, reason, "RESCHEDULE_NOT_ALLOWED")
-    active = [b for b in await members(info, msb) if b.get("status") not in INACTIVE]
+    active = [b for b in await members(info, msb) if b.get("status") not in FINAL_STATUSES]
     if not active:
         return not_allowed(
             action, "every booking is canceled or declined", "RESCHEDULE_NOT_ALLOWED"

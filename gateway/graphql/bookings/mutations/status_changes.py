@@ -3,13 +3,12 @@ number of participants. Each is one Wix call with the booking's revision (read w
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
 
-from gateway.graphql.bookings.mutations.booking_changes import change_booking
-from gateway.graphql.bookings.mutations.inputs import check_participants
+from gateway.graphql.bookings.mutations.booking_changes import WixCall, change_booking
+from gateway.graphql.bookings.mutations.inputs import REVISION_HELP, check_participants
 from gateway.graphql.bookings.mutations.outcomes import (
     BookingUpdated,
     NotAllowed,
@@ -30,9 +29,7 @@ BookingChangeResult = Annotated[
 @strawberry.input(description="A status change of one booking by the business.")
 class BookingStatusInput:
     booking_id: strawberry.ID
-    revision: str | None = strawberry.field(
-        default=None, description="The booking's revision; omitted, the current one is read."
-    )
+    revision: str | None = strawberry.field(default=None, description=REVISION_HELP)
     payment_status: PaymentStatus | None = strawberry.field(
         default=None, description="Stored on the booking when given."
     )
@@ -42,12 +39,7 @@ class BookingStatusInput:
 class UpdateNumberOfParticipantsInput:
     booking_id: strawberry.ID
     participants: int
-    revision: str | None = strawberry.field(
-        default=None, description="The booking's revision; omitted, the current one is read."
-    )
-
-
-WixCall = Callable[[str, Json], Awaitable[Json]]
+    revision: str | None = strawberry.field(default=None, description=REVISION_HELP)
 
 
 async def _status_change(
