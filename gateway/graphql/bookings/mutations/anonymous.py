@@ -22,7 +22,6 @@ from gateway.graphql.bookings.mutations.booking_changes import (
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
 from gateway.graphql.bookings.mutations.inputs import SlotInput
 from gateway.graphql.bookings.mutations.outcomes import (
-    TYPENAME,
     BookingUpdated,
     IdempotencyKeyReused,
     NotAllowed,
@@ -36,6 +35,7 @@ from gateway.graphql.bookings.mutations.outcomes import (
     is_status,
     not_allowed_by,
     not_found,
+    outcome_json,
     outcome_type,
     render,
     revision_conflict,
@@ -78,7 +78,7 @@ class InvalidAnonymousToken:
 
 def invalid_token() -> Json:
     message = "The link is not valid, or its booking no longer exists"
-    return {TYPENAME: "InvalidAnonymousToken", "message": message}
+    return outcome_json("InvalidAnonymousToken", message=message)
 
 
 @strawberry.type(description="A booking as the holder of its anonymous link sees it.")
@@ -150,7 +150,7 @@ async def _create_link(info: Info, booking_id: str) -> Json:
     if current is None:  # the booking went away in between
         return not_found("booking", booking_id)
     actions = current["allowedAnonymousActions"]
-    return {TYPENAME: "AnonymousLink", "token": token, "allowedAnonymousActions": actions}
+    return outcome_json("AnonymousLink", token=token, allowedAnonymousActions=actions)
 
 
 async def _cancel(info: Info, token: str) -> Json:

@@ -52,6 +52,7 @@ from gateway.graphql.bookings.mutations.outcomes import (
     SlotUnavailable,
     not_allowed,
     not_found,
+    outcome_json,
     outcome_type,
     render,
 )
@@ -139,8 +140,9 @@ ResolveDoubleBookingResult = Annotated[
 
 
 def _resolved(booking: Json, strategy: DoubleBookingStrategy, note: str | None = None) -> Json:
-    return {TYPENAME: "DoubleBookingResolved", "booking": booking, "strategy": strategy.value,
-            "note": note}  # fmt: skip
+    return outcome_json(
+        "DoubleBookingResolved", booking=booking, strategy=strategy.value, note=note
+    )
 
 
 def _already_resolved(
@@ -161,7 +163,7 @@ def _already_resolved(
         reason = "The booking is already CONFIRMED"
     else:
         return None
-    return {TYPENAME: "AlreadyResolved", "message": reason, "booking": booking}
+    return outcome_json("AlreadyResolved", message=reason, booking=booking)
 
 
 def _own_slot(booking: Json, service_type: ServiceType | None) -> Json:

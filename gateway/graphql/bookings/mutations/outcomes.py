@@ -7,9 +7,10 @@ like the first one.
 
 Outcome types register themselves with `@outcome_type` (over `@strawberry.type`); each has a
 `from_outcome` classmethod reading its own JSON. Other mutation modules add their own types the
-same way. Members of one union must agree on the type of a field they share (GraphQL rejects
-`booking: Booking!` next to `booking: Booking` in one selection), so: `message: String!`,
-`booking: Booking!`, `remaining: Int!`, `alternatives` non-null lists.
+same way and build their JSON with `outcome_json`. Members of one union must agree on the type
+of a field they share (GraphQL rejects `booking: Booking!` next to `booking: Booking` in one
+selection), so: `message: String!`, `booking: Booking!`, `remaining: Int!`, `alternatives`
+non-null lists.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def render(outcome: Json) -> Any:
     return _TYPES[outcome[TYPENAME]](outcome)
 
 
-def _outcome(typename: str, **fields: Any) -> Json:
+def outcome_json(typename: str, **fields: Any) -> Json:
+    """The JSON outcome rendered as the outcome type named `typename`."""
     return {TYPENAME: typename, **fields}
 
 
@@ -79,11 +81,11 @@ class BookingUpdated:
 
 
 def booking_created(booking: Json) -> Json:
-    return _outcome("BookingCreated", booking=booking)
+    return outcome_json("BookingCreated", booking=booking)
 
 
 def booking_updated(booking: Json) -> Json:
-    return _outcome("BookingUpdated", booking=booking)
+    return outcome_json("BookingUpdated", booking=booking)
 
 
 # -- business failures ------------------------------------------------------------------------
@@ -99,16 +101,18 @@ class SlotUnavailable:
 
     @classmethod
     def from_outcome(cls, data: Json) -> SlotUnavailable:
-        zone = data["timeZone"]
-        return cls(
-            message=data["message"],
-            alternatives=[TimeSlot.from_wix(slot, zone) for slot in data["alternatives"]],
-        )
+        return cls(message=data["message"], alternatives=alternatives_of(data))
+
+
+def alternatives_of(data: Json) -> list[TimeSlot]:
+    """An "unavailable" outcome's `alternatives`, Wix Time Slots written in its `timeZone`."""
+    zone = data["timeZone"]
+    return [TimeSlot.from_wix(slot, zone) for slot in data["alternatives"]]
 
 
 def slot_unavailable(alternatives: list[Json], time_zone: str, message: str | None = None) -> Json:
     """`alternatives` are Wix Time Slots written in `time_zone`."""
-    return _outcome(
+    return outcome_json(
         "SlotUnavailable",
         message=message or "The slot is no longer available",
         alternatives=alternatives,
@@ -137,7 +141,7 @@ class FormInvalid:
 def form_invalid(field_errors: list[Json]) -> Json:
     """`field_errors`: `[{"target", "message"}]`."""
     targets = ", ".join(e["target"] for e in field_errors)
-    return _outcome(
+    return outcome_json(
         "FormInvalid", message=f"Form answers are invalid: {targets}", fieldErrors=field_errors
     )
 
@@ -179,7 +183,7 @@ def policy_violation(violations: Json) -> Json:
         )
         if flag
     ]
-    return _outcome(
+    return outcome_json(
         "PolicyViolation",
         message="Not allowed by the booking policy: " + ("; ".join(reasons) or "policy violated"),
         tooEarly=too_early,
@@ -213,7 +217,7 @@ class ClassFull:
 
 
 def class_full(remaining: int, waiting_list_available: bool) -> Json:
-    return _outcome(
+    return outcome_json(
         "ClassFull",
         message=f"The class session has {remaining} open spot(s) left",
         remaining=remaining,
@@ -234,7 +238,7 @@ class CourseFull:
 
 
 def course_full(capacity: int, remaining: int) -> Json:
-    return _outcome(
+    return outcome_json(
         "CourseFull",
         message=f"The course has {remaining} of {capacity} place(s) left",
         capacity=capacity,
@@ -260,7 +264,7 @@ class RevisionConflict:
 
 def revision_conflict(booking: Json) -> Json:
     """`booking` is the booking re-read after Wix answered 409."""
-    return _outcome(
+    return outcome_json(
         "RevisionConflict",
         message="The booking has changed since the revision given; read it and try again",
         currentRevision=booking.get("revision"),
@@ -285,7 +289,7 @@ class NotAllowed:
 
 
 def not_allowed(action: str, reason: str, code: str | None) -> Json:
-    return _outcome(
+    return outcome_json(
         "NotAllowed", message=f"{action} is not allowed: {reason}", reason=reason, code=code
     )
 
@@ -308,7 +312,7 @@ class NotFound:
 
 
 def not_found(kind: str, id_: str, message: str | None = None) -> Json:
-    return _outcome("NotFound", message=message or f"No {kind} with id {id_}", id=id_)
+    return outcome_json("NotFound", message=message or f"No {kind} with id {id_}", id=id_)
 
 
 @outcome_type
@@ -323,7 +327,7 @@ class IdempotencyKeyReused:
 
 
 def idempotency_key_reused(key: str) -> Json:
-    return _outcome(
+    return outcome_json(
         "IdempotencyKeyReused",
         message="This idempotency key was already used with a different input",
         key=key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.graphql.bookings.mutations.outcomes import TYPENAME, outcome_type
+from gateway.graphql.bookings.mutations.outcomes import alternatives_of, outcome_json, outcome_type
 from gateway.graphql.bookings.types import Booking, MultiServiceBooking
 from gateway.graphql.common import Json
 from gateway.graphql.time_slots.types import TimeSlot
@@ -37,7 +37,7 @@ class PackageBooked:
 
 
 def package_booked(msb: Json) -> Json:
-    return {TYPENAME: "PackageBooked", "multiServiceBooking": msb}
+    return outcome_json("PackageBooked", multiServiceBooking=msb)
 
 
 @outcome_type
@@ -67,7 +67,7 @@ class PackageUpdated:
 
 
 def package_updated(msb: Json) -> Json:
-    return {TYPENAME: "PackageUpdated", "multiServiceBooking": msb}
+    return outcome_json("PackageUpdated", multiServiceBooking=msb)
 
 
 @outcome_type
@@ -84,21 +84,14 @@ class PackageUnavailable:
 
     @classmethod
     def from_outcome(cls, data: Json) -> PackageUnavailable:
-        zone = data["timeZone"]
-        return cls(
-            message=data["message"],
-            alternatives=[TimeSlot.from_wix(slot, zone) for slot in data["alternatives"]],
-        )
+        return cls(message=data["message"], alternatives=alternatives_of(data))
 
 
 def package_unavailable(alternatives: list[Json], time_zone: str, message: str) -> Json:
     """`alternatives` are Wix multi-service Time Slots written in `time_zone`."""
-    return {
-        TYPENAME: "PackageUnavailable",
-        "message": message,
-        "alternatives": alternatives,
-        "timeZone": time_zone,
-    }
+    return outcome_json(
+        "PackageUnavailable", message=message, alternatives=alternatives, timeZone=time_zone
+    )
 
 
 def package_bookings(outcome: object) -> list[Booking]:
