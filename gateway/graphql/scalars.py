@@ -39,6 +39,11 @@ def parse_instant(value: str) -> DateTime:
     return DateTime(datetime.fromisoformat(value).astimezone(UTC))
 
 
+def parse_optional_instant(value: str | None) -> DateTime | None:
+    """`parse_instant`, or None for a timestamp Wix left out (or sent empty)."""
+    return parse_instant(value) if value else None
+
+
 def parse_local(value: str) -> LocalDateTime:
     """A Wix local date-time (`YYYY-MM-DDThh:mm:ss[.SSS]`, no offset)."""
     return LocalDateTime(datetime.fromisoformat(value))

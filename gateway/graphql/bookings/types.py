@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 from gateway.graphql.common import Json, MaybeAwaitable, enum_or, enum_or_none, ready
 from gateway.graphql.context import Info
 from gateway.graphql.forms.types import Form
-from gateway.graphql.scalars import DateTime, TimeZone, parse_instant
+from gateway.graphql.scalars import DateTime, TimeZone, parse_optional_instant
 from gateway.graphql.services.types import Service
 
 
@@ -55,10 +55,6 @@ class BookingLocationType(Enum):
     OWNER_BUSINESS = "OWNER_BUSINESS"
     OWNER_CUSTOM = "OWNER_CUSTOM"
     CUSTOM = "CUSTOM"
-
-
-def _instant(value: str | None) -> DateTime | None:
-    return parse_instant(value) if value else None
 
 
 @strawberry.type
@@ -118,8 +114,8 @@ class BookedSlot:
             service_id=slot.get("serviceId"),
             schedule_id=slot.get("scheduleId"),
             event_id=slot.get("eventId"),
-            start=_instant(slot.get("startDate")),
-            end=_instant(slot.get("endDate")),
+            start=parse_optional_instant(slot.get("startDate")),
+            end=parse_optional_instant(slot.get("endDate")),
             time_zone=slot.get("timezone"),
             resource=BookedResource(
                 id=resource["id"],
@@ -148,8 +144,8 @@ class BookedSchedule:
             schedule_id=schedule.get("scheduleId"),
             service_id=schedule.get("serviceId"),
             time_zone=schedule.get("timezone"),
-            first_session_start=_instant(schedule.get("firstSessionStart")),
-            last_session_end=_instant(schedule.get("lastSessionEnd")),
+            first_session_start=parse_optional_instant(schedule.get("firstSessionStart")),
+            last_session_end=parse_optional_instant(schedule.get("lastSessionEnd")),
             location=BookingLocation.from_wix(schedule.get("location")),
         )
 
@@ -263,10 +259,10 @@ class Booking:
             title=entity.get("title"),
             tags=list(entity.get("tags") or []),
             double_booked=bool(booking.get("doubleBooked")),
-            start=_instant(booking.get("startDate")),
-            end=_instant(booking.get("endDate")),
-            created_date=_instant(booking.get("createdDate")),
-            updated_date=_instant(booking.get("updatedDate")),
+            start=parse_optional_instant(booking.get("startDate")),
+            end=parse_optional_instant(booking.get("endDate")),
+            created_date=parse_optional_instant(booking.get("createdDate")),
+            updated_date=parse_optional_instant(booking.get("updatedDate")),
             service_id=(slot or schedule or {}).get("serviceId"),
             form_id=booking.get("formId"),
             form_submission_id=booking.get("formSubmissionId"),

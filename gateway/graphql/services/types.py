@@ -11,7 +11,7 @@ from gateway.graphql.common import Json, Location, MaybeAwaitable, ServiceType, 
 from gateway.graphql.context import Info
 from gateway.graphql.forms.types import Form
 from gateway.graphql.pagination import Connection
-from gateway.graphql.scalars import DateTime, LocalDateTime, TimeZone, parse_instant
+from gateway.graphql.scalars import DateTime, LocalDateTime, TimeZone, parse_optional_instant
 from gateway.graphql.time_slots.resolvers import service_time_slots
 from gateway.graphql.time_slots.types import TimeSlot
 
@@ -208,7 +208,6 @@ class Service:
         ]
         online = service.get("onlineBooking") or {}
         policy = service.get("bookingPolicy") or {}
-        created, updated = service.get("createdDate"), service.get("updatedDate")
         return cls(
             id=service["id"],
             type=enum_or(ServiceType, service.get("type"), ServiceType.UNKNOWN),
@@ -233,8 +232,8 @@ class Service:
             buffer_minutes=int(constraints.get("timeBetweenSessions") or 0),
             staff_member_ids=list(service.get("staffMemberIds") or []),
             slug=(service.get("mainSlug") or {}).get("name"),
-            created_date=parse_instant(created) if created else None,
-            updated_date=parse_instant(updated) if updated else None,
+            created_date=parse_optional_instant(service.get("createdDate")),
+            updated_date=parse_optional_instant(service.get("updatedDate")),
             revision=service.get("revision"),
             policy_id=policy.get("id"),
             # Services V2 expands the policy read-only; a bare `{id}` is loaded on demand.

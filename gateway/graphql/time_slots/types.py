@@ -13,8 +13,8 @@ from gateway.graphql.scalars import (
     LocalDateTime,
     TimeZone,
     local_to_utc,
-    parse_instant,
     parse_local,
+    parse_optional_instant,
 )
 
 if TYPE_CHECKING:
@@ -139,7 +139,6 @@ class TimeSlot:
         local_start = parse_local(slot["localStartDate"])
         local_end = parse_local(slot["localEndDate"])
         violations = slot.get("bookingPolicyViolations") or {}
-        earliest = violations.get("earliestBookingDate")
         reasons = slot.get("nonBookableReasons") or {}
         event = slot.get("eventInfo")
         waiting = (event or {}).get("waitingList")
@@ -159,7 +158,7 @@ class TimeSlot:
                 too_early_to_book=bool(violations.get("tooEarlyToBook")),
                 too_late_to_book=bool(violations.get("tooLateToBook")),
                 book_online_disabled=bool(violations.get("bookOnlineDisabled")),
-                earliest_booking_date=parse_instant(earliest) if earliest else None,
+                earliest_booking_date=parse_optional_instant(violations.get("earliestBookingDate")),
             ),
             non_bookable_reasons=NonBookableReasons(
                 no_remaining_capacity=bool(reasons.get("noRemainingCapacity")),

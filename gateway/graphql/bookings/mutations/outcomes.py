@@ -22,7 +22,7 @@ import strawberry
 
 from gateway.graphql.bookings.types import Booking
 from gateway.graphql.common import Json
-from gateway.graphql.scalars import DateTime, parse_instant
+from gateway.graphql.scalars import DateTime, parse_optional_instant
 from gateway.graphql.time_slots.types import TimeSlot
 from gateway.upstream.errors import UpstreamError
 
@@ -159,13 +159,12 @@ class PolicyViolation:
 
     @classmethod
     def from_outcome(cls, data: Json) -> PolicyViolation:
-        earliest = data.get("earliestBookingDate")
         return cls(
             message=data["message"],
             too_early=data["tooEarly"],
             too_late=data["tooLate"],
             online_booking_disabled=data["onlineBookingDisabled"],
-            earliest_booking_date=parse_instant(earliest) if earliest else None,
+            earliest_booking_date=parse_optional_instant(data.get("earliestBookingDate")),
         )
 
 
