@@ -30,6 +30,11 @@ def tracing_available() -> bool:
     return trace is not None
 
 
+def tracing_enabled() -> bool:
+    """Whether spans are being emitted (callers skip the work of timestamps when not)."""
+    return _tracer is not None
+
+
 def enable_tracing(tracer_provider: Any = None) -> bool:
     """Start emitting spans through `tracer_provider` (default: the global one, set up with an
     OTLP exporter if nobody configured one). False when the extra is missing."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -242,6 +243,18 @@ async def test_body_that_is_not_json_is_upstream_unavailable() -> None:
     assert (error.code, error.http_status) == ("UPSTREAM_UNAVAILABLE", 200)
 
 
+async def test_json_that_orjson_refuses_is_still_read() -> None:
+    wix = Recorder(httpx.Response(200, content=b'{"properties": {"timeZone": "UTC", "x": NaN}}'))
+    properties = await Upstream(wix.client()).services.get_site_properties()
+    assert properties["timeZone"] == "UTC"
+    assert math.isnan(properties["x"])
+
+
+async def test_an_empty_success_body_is_an_empty_object() -> None:
+    wix = Recorder(httpx.Response(200, content=b" "))
+    assert await Upstream(wix.client()).bookings_writer.create_booking({}) == {}
+
+
 # -- credentials ----------------------------------------------------------------------------------
 
 
@@ -252,6 +265,25 @@ async def test_api_key_and_site_id_are_sent() -> None:
     assert request.url == "https://www.wixapis.com/site-properties/v4/properties"
     assert request.headers["authorization"] == "key-123"
     assert request.headers["wix-site-id"] == "site-9"
+
+
+async def test_a_base_url_with_a_path_keeps_it() -> None:
+    wix = Recorder(httpx.Response(200, json={"service": {"id": "s 1"}}))
+    client = wix.client(wix_base_url="http://wix.test/prefix/")
+    await Upstream(client).services.get_service("s 1")
+    await Upstream(client).services.get_service("s 1")
+    assert [str(r.url) for r in wix.requests] == 2 * [
+        "http://wix.test/prefix/bookings/v2/services/s%201"
+    ]
+
+
+async def test_cookies_set_by_wix_are_never_sent_again() -> None:
+    """One client serves every caller: a cookie kept for one would travel with the others."""
+    wix = Recorder(httpx.Response(200, json={"properties": {}}, headers={"set-cookie": "s=1"}))
+    client = wix.client()
+    await Upstream(client, "member-token").services.get_site_properties()
+    await Upstream(client).services.get_site_properties()
+    assert [r.headers.get("cookie") for r in wix.requests] == [None, None]
 
 
 async def test_forwarded_authorization_wins_over_the_key() -> None:
