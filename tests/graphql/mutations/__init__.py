@@ -1,7 +1,9 @@
 """End-to-end tests of the flow mutations through `/graphql` against the embedded sandbox.
 
-Helpers: GraphQL documents selecting every outcome member a union has, and lookups of bookable
-slots and class sessions through the gateway's own upstream layer (the sandbox's Time Slots).
+Helpers: GraphQL documents selecting every outcome member a union has, lookups of bookable
+slots and class sessions through the gateway's own upstream layer (the sandbox's Time Slots),
+and bookings made or read straight through the sandbox's Bookings API, to set up a test or check
+what Wix stores. `conftest.monday_morning` freezes the clock for tests that use fixed dates.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ GET_FORM = "GET /form-schema-service/v4/forms/{formId}"
 RESCHEDULE = "POST /bookings/v2/bookings/{bookingId}/reschedule"
 CANCEL = "POST /_api/bookings-service/v2/bookings/{bookingId}/cancel"
 
+Json = dict[str, Any]
+
 CONTACT = {"firstName": "Maya", "lastName": "Rosen", "email": "maya@example.com"}
+ADA_FORM = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 BOOKING = """booking {
   id status revision paymentStatus participants doubleBooked start end
   contact { contactId firstName lastName email phone }
@@ -152,6 +157,42 @@ async def yoga_session(gateway: Gateway, days_ahead: int = 7) -> dict[str, Any]:
     )
     session: dict[str, Any] = body["timeSlots"][0]
     return session
+
+
+def sandbox_slot(
+    service: str = seed.SERVICE_HAIRCUT,
+    start: str = "2026-03-03T10:00:00",
+    end: str = "2026-03-03T10:30:00",
+    staff: str = seed.STAFF_DAN,
+) -> Json:
+    """A `bookedEntity.slot` at the main location, as Create Booking takes it (default: a
+    haircut with Dan on Tuesday 2026-03-03 10:00, London)."""
+    return {
+        "serviceId": service,
+        "startDate": start,
+        "endDate": end,
+        "timezone": seed.TIME_ZONE,
+        "resource": {"id": staff},
+        "location": {"id": seed.LOCATION_MAIN, "locationType": "OWNER_BUSINESS"},
+    }
+
+
+async def create_booking(gateway: Gateway, slot: Json, form: Json = ADA_FORM, **extra: Any) -> Json:
+    """A booking made through the sandbox's Create Booking, not the gateway's flows; `extra`
+    are further booking fields (e.g. `status`)."""
+    body = {
+        "booking": {"bookedEntity": {"slot": slot}, "totalParticipants": 1, **extra},
+        "formSubmission": form,
+    }
+    return dict((await gateway.upstream.bookings_writer.create_booking(body))["booking"])
+
+
+async def queried_bookings(gateway: Gateway, **filter: Any) -> list[Json]:
+    """Bookings as the sandbox's Query Extended Bookings returns them."""
+    body = await gateway.upstream.bookings_reader.query_extended_bookings(
+        {"filter": filter, "cursorPaging": {"limit": 100}}
+    )
+    return [item["booking"] for item in body["extendedBookings"]]
 
 
 def stored_bookings(gateway: Gateway) -> list[dict[str, Any]]:

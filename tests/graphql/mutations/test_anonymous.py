@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -23,16 +22,15 @@ from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import FaultRule
 from gateway.upstream import WixClient
 from tests.graphql import Gateway, gateway
+from tests.graphql.mutations import Json, create_booking, sandbox_slot
 
 __all__ = ["gateway"]
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
-MONDAY_MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ANONYMOUS = "/v1/anonymous-bookings/"
 CANCEL_ANONYMOUSLY = "POST /v1/anonymous-bookings/{token}/cancel"
 RESCHEDULE_ANONYMOUSLY = "POST /v1/anonymous-bookings/{token}/reschedule"
 UNKNOWN_TOKEN = "not-a-token-" + "x" * 30
-
-Json = dict[str, Any]
 
 BOOKING = "booking { id status revision start end slot { resource { id } } }"
 LINK = """
@@ -105,33 +103,11 @@ async def recorder(gateway: Gateway) -> AsyncIterator[Recorder]:
     yield recorder
 
 
-@pytest.fixture(autouse=True)
-def monday_morning(gateway: Gateway) -> None:
-    gateway.sandbox.clock.set(MONDAY_MORNING, frozen=True)
-    gateway.sandbox.reset()
-
-
 async def haircut(
     gateway: Gateway, start: str = "2026-03-03T10:00:00", end: str = "2026-03-03T10:30:00"
 ) -> Json:
     """A CONFIRMED haircut with Dan, made through the sandbox's Create Booking."""
-    slot = {
-        "serviceId": seed.SERVICE_HAIRCUT,
-        "startDate": start,
-        "endDate": end,
-        "timezone": seed.TIME_ZONE,
-        "resource": {"id": seed.STAFF_DAN},
-        "location": {"id": seed.LOCATION_MAIN, "locationType": "OWNER_BUSINESS"},
-    }
-    body = {
-        "booking": {"bookedEntity": {"slot": slot}, "totalParticipants": 1, "status": "CONFIRMED"},
-        "formSubmission": {
-            "first_name": "Ada",
-            "last_name": "Lovelace",
-            "email": "ada@example.com",
-        },
-    }
-    return dict((await gateway.upstream.bookings_writer.create_booking(body))["booking"])
+    return await create_booking(gateway, sandbox_slot(start=start, end=end), status="CONFIRMED")
 
 
 async def link(gateway: Gateway, booking_id: str) -> Json:

@@ -9,17 +9,15 @@ PENDING for a service that needs approval). The clock is frozen on Monday 2026-0
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 
 from gateway.sandbox import seed
 from tests.graphql import Gateway, gateway
+from tests.graphql.mutations import ADA_FORM, Json, create_booking, queried_bookings, sandbox_slot
 
 __all__ = ["gateway"]
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
-MONDAY_MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BOOKING = "/_api/bookings-service/v2/bookings/{bookingId}"
 RESCHEDULE_CALL = "POST /bookings/v2/bookings/{bookingId}/reschedule"
 CANCEL_CALL = f"POST {BOOKING}/cancel"
@@ -27,11 +25,8 @@ CONFIRM_CALL = f"POST {BOOKING}/confirm"
 DECLINE_CALL = f"POST {BOOKING}/decline"
 CONFIRM_OR_DECLINE_CALL = "POST /bookings/v2/confirmation/{bookingId}:confirmOrDecline"
 WRITES = (RESCHEDULE_CALL, CANCEL_CALL, CONFIRM_CALL, DECLINE_CALL, CONFIRM_OR_DECLINE_CALL)
-FORM = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
-MASSAGE_FORM = {**FORM, "phone": "+44 20 7946 0001", "pressure": "firm"}
+MASSAGE_FORM = {**ADA_FORM, "phone": "+44 20 7946 0001", "pressure": "firm"}
 TUESDAY_11 = {"localStart": "2026-03-03T11:00:00", "localEnd": "2026-03-03T11:30:00"}
-
-Json = dict[str, Any]
 
 FIELDS = "id status paymentStatus doubleBooked revision start"
 RESOLVE = f"""
@@ -61,39 +56,11 @@ query($first: Int, $after: String) {{
 """
 
 
-@pytest.fixture(autouse=True)
-def monday_morning(gateway: Gateway) -> None:
-    gateway.sandbox.clock.set(MONDAY_MORNING, frozen=True)
-    gateway.sandbox.reset()
-
-
-def appointment(
-    service: str = seed.SERVICE_HAIRCUT,
-    start: str = "2026-03-03T10:00:00",
-    end: str = "2026-03-03T10:30:00",
-    staff: str = seed.STAFF_DAN,
-) -> Json:
-    return {
-        "serviceId": service,
-        "startDate": start,
-        "endDate": end,
-        "timezone": seed.TIME_ZONE,
-        "resource": {"id": staff},
-        "location": {"id": seed.LOCATION_MAIN, "locationType": "OWNER_BUSINESS"},
-    }
-
-
-async def double_booked(gateway: Gateway, slot: Json | None = None, form: Json = FORM) -> Json:
+async def double_booked(gateway: Gateway, slot: Json | None = None, form: Json = ADA_FORM) -> Json:
     """Two paid customers for one slot; the second booking, as Wix stores it now."""
     writer = gateway.upstream.bookings_writer
-    slot = slot or appointment()
-    made = []
-    for _ in range(2):
-        body = {
-            "booking": {"bookedEntity": {"slot": slot}, "totalParticipants": 1},
-            "formSubmission": form,
-        }
-        made.append((await writer.create_booking(body))["booking"])
+    slot = slot or sandbox_slot()
+    made = [await create_booking(gateway, slot, form) for _ in range(2)]
     for booking in made:
         await writer.confirm_or_decline_booking(booking["id"], {"paymentStatus": "PAID"})
     conflict = await stored(gateway, made[1]["id"])
@@ -104,22 +71,19 @@ async def double_booked(gateway: Gateway, slot: Json | None = None, form: Json =
 
 def consultation() -> Json:
     """Manual approval: a paid conflict stays PENDING."""
-    return appointment(seed.SERVICE_CONSULTATION, end="2026-03-03T10:45:00", staff=seed.STAFF_ANNA)
+    return sandbox_slot(seed.SERVICE_CONSULTATION, end="2026-03-03T10:45:00", staff=seed.STAFF_ANNA)
 
 
 def late_massage() -> Json:
     """Strict policy: no cancel or reschedule within 24 hours (it is 5 hours away)."""
-    return appointment(
+    return sandbox_slot(
         seed.SERVICE_MASSAGE, "2026-03-02T14:00:00", "2026-03-02T15:00:00", seed.STAFF_ANNA
     )
 
 
 async def stored(gateway: Gateway, booking_id: str) -> Json:
-    body = await gateway.upstream.bookings_reader.query_extended_bookings(
-        {"filter": {"id": booking_id}}
-    )
-    (item,) = body["extendedBookings"]
-    return dict(item["booking"])
+    (booking,) = await queried_bookings(gateway, id=booking_id)
+    return booking
 
 
 async def resolve(
@@ -160,8 +124,8 @@ async def assert_already_resolved(gateway: Gateway, booking_id: str, *strategies
 
 async def test_double_booked_bookings_are_listed_and_paged(gateway: Gateway) -> None:
     first = await double_booked(gateway)
-    later = await double_booked(gateway, appointment(start="2026-03-03T14:00:00",
-                                                     end="2026-03-03T14:30:00"))  # fmt: skip
+    later = await double_booked(gateway, sandbox_slot(start="2026-03-03T14:00:00",
+                                                      end="2026-03-03T14:30:00"))  # fmt: skip
     assert await listed(gateway) == [first["id"], later["id"]]
 
     page = (await gateway.data(LIST, {"first": 1}))["doubleBookedBookings"]
@@ -324,15 +288,10 @@ async def test_force_decline_of_a_confirmed_booking_cancels_it(gateway: Gateway)
 
 async def test_a_booking_that_is_not_double_booked_is_already_resolved(gateway: Gateway) -> None:
     conflict = await double_booked(gateway)
-    (first,) = [b for b in await all_bookings(gateway) if b["id"] != conflict["id"]]
+    (first,) = [b for b in await queried_bookings(gateway) if b["id"] != conflict["id"]]
     result = await resolve(gateway, first["id"], "CANCEL")
     assert result["__typename"] == "AlreadyResolved"
     assert (await stored(gateway, first["id"]))["status"] == "CONFIRMED"
-
-
-async def all_bookings(gateway: Gateway) -> list[Json]:
-    body = await gateway.upstream.bookings_reader.query_extended_bookings({"filter": {}})
-    return [item["booking"] for item in body["extendedBookings"]]
 
 
 async def test_an_unknown_booking_is_not_found(gateway: Gateway) -> None:
