@@ -1,7 +1,11 @@
 """Bookings (bookings.md §2) and multi-service bookings, as Query Extended Bookings returns them.
 
 `service`, `form`, `allowedActions` and `multiServiceBooking` are resolved on demand through the
-request's loaders, so a page of bookings costs one upstream call per kind, not one per booking.
+request's loaders (`gateway.graphql.loaders`), so a page of bookings costs one upstream call per
+kind, not one per booking. Allowed actions come from Bulk Calculate Allowed Actions
+(`Loaders.allowed_actions`), unless the query that read the booking already carried them: a
+`bookings` page that selects `allowedActions` asks Wix for them with the page, and a mutation's
+fresh read has them too (`Loaders.booking` primes the loader from either).
 """
 
 from __future__ import annotations
