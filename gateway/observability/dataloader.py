@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
-from gateway.observability.metrics import LOADER_BATCH_SIZE
+from gateway.observability.metrics import LOADER_BATCH_SIZE, child
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -19,7 +19,7 @@ class MeasuredDataLoader(DataLoader[K, V]):
     def __init__(
         self, batch_load_fn: Callable[[list[K]], Awaitable[list[V]]], **options: Any
     ) -> None:
-        histogram = LOADER_BATCH_SIZE.labels(batch_load_fn.__name__.removeprefix("_load_"))
+        histogram = child(LOADER_BATCH_SIZE, batch_load_fn.__name__.removeprefix("_load_"))
 
         async def measured(keys: list[K]) -> list[V]:
             histogram.observe(len(keys))

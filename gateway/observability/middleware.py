@@ -70,8 +70,8 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 def _finish(scope: Scope, request: RequestScope, status: int, seconds: float) -> None:
     path = metrics.path_label(scope["path"])
-    metrics.HTTP_REQUESTS.labels(path, scope["method"], str(status)).inc()
-    metrics.HTTP_LATENCY.labels(path).observe(seconds)
+    metrics.child(metrics.HTTP_REQUESTS, path, scope["method"], str(status)).inc()
+    metrics.child(metrics.HTTP_LATENCY, path).observe(seconds)
     if path in ("/metrics", "/healthz", "/readyz"):
         return  # probes and scrapes would drown the log
     fields: dict[str, Any] = {
