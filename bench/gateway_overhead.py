@@ -15,8 +15,12 @@ The comparison is kept fair, and checked before timing:
   concurrently), joins them and encodes the same response JSON the gateway sends (compared).
 Both sides end with the page's JSON bytes, what a consumer of either receives (decoding them is
 the consumer's work, the same for both). Rounds alternate between the sides so that load on the
-machine hits both alike. Prints p50/p99 of each and the difference at p50 (target: <= 3 ms);
-the gateway with its default caches is shown for information.
+machine hits both alike. Prints p50/p99 of each and the difference at p50 (target: <= 3 ms).
+
+The headline direct client is written as a typical one is: `response.json()` and `json.dumps`.
+The gateway parses and encodes JSON with orjson, so the same direct client with orjson for both
+is shown too, with the gateway's difference to it: how much of the gap is the JSON library. The
+gateway with its default caches is shown for information.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import orjson
 
 from gateway.app import create_app
 from gateway.config import Settings
@@ -77,7 +82,23 @@ def gateway_settings(url: str, *, caches: bool) -> Settings:
     )
 
 
-async def _direct_page(http: httpx.AsyncClient) -> bytes:
+def _stdlib_json(response: httpx.Response) -> Any:
+    return response.json()
+
+
+def _orjson(response: httpx.Response) -> Any:
+    return orjson.loads(response.content)
+
+
+def _stdlib_dumps(page: Any) -> bytes:
+    return json.dumps(page).encode()
+
+
+async def _direct_page(
+    http: httpx.AsyncClient,
+    parse: Callable[[httpx.Response], Any] = _stdlib_json,
+    encode: Callable[[Any], bytes] = _stdlib_dumps,
+) -> bytes:
     """The same page without the gateway: two rounds of the same calls, joined by hand and
     encoded as the same JSON document the gateway answers with."""
     response = await http.post(
@@ -90,7 +111,7 @@ async def _direct_page(http: httpx.AsyncClient) -> bytes:
             "withBookingAllowedActions": True,
         },
     )
-    extended = response.json()["extendedBookings"]
+    extended = parse(response)["extendedBookings"]
     service_ids = sorted({e["booking"]["bookedEntity"]["slot"]["serviceId"] for e in extended})
     form_ids = sorted({e["booking"]["formId"] for e in extended})
     services_call = http.post(
@@ -99,7 +120,7 @@ async def _direct_page(http: httpx.AsyncClient) -> bytes:
     )
     form_calls = [http.get(f"/form-schema-service/v4/forms/{form_id}") for form_id in form_ids]
     services_response, *form_responses = await asyncio.gather(services_call, *form_calls)
-    services = {s["id"]: {"name": s["name"]} for s in services_response.json()["services"]}
+    services = {s["id"]: {"name": s["name"]} for s in parse(services_response)["services"]}
     forms = {
         form["id"]: {
             "fields": [
@@ -108,7 +129,7 @@ async def _direct_page(http: httpx.AsyncClient) -> bytes:
                 if (f.get("inputOptions") or {}).get("target")  # display-only items have none
             ]
         }
-        for form in (r.json()["form"] for r in form_responses)
+        for form in (parse(r)["form"] for r in form_responses)
     }
     nodes = []
     for e in extended:
@@ -126,7 +147,7 @@ async def _direct_page(http: httpx.AsyncClient) -> bytes:
                 "form": forms[booking["formId"]],
             }
         )
-    return json.dumps({"data": {"bookings": {"nodes": nodes}}}).encode()
+    return encode({"data": {"bookings": {"nodes": nodes}}})
 
 
 async def _timings(
@@ -189,19 +210,24 @@ async def _measure(url: str) -> None:
         async def by_hand() -> bytes:
             return await _direct_page(direct)
 
+        async def by_hand_orjson() -> bytes:
+            return await _direct_page(direct, _orjson, orjson.dumps)
+
         same_calls = await _upstream_calls(direct, by_hand)
         assert await _upstream_calls(direct, through_gateway) == same_calls, "not the same calls"
         page = json.loads(await through_gateway())
         assert json.loads(await by_hand()) == page, "not the same response"
+        assert json.loads(await by_hand_orjson()) == page, "not the same response"
         assert len(page["data"]["bookings"]["nodes"]) == BOOKINGS
-        direct_ms, gateway_ms, cached_ms = await _timings(
-            by_hand, through_gateway, through_cached_gateway
+        direct_ms, orjson_ms, gateway_ms, cached_ms = await _timings(
+            by_hand, by_hand_orjson, through_gateway, through_cached_gateway
         )
     added = _p(gateway_ms, 50) - _p(direct_ms, 50)
     calls = sum(same_calls.values())
     print(f"'my bookings' page: {BOOKINGS} bookings, {ROUNDS} rounds after {WARMUP} warm-up")
     rows = (
         (f"direct httpx ({calls} calls)", direct_ms),
+        ("direct httpx + orjson", orjson_ms),
         (f"gateway ({calls} calls)", gateway_ms),
         ("gateway, caches on", cached_ms),
     )
@@ -209,6 +235,8 @@ async def _measure(url: str) -> None:
         print(f"  {label:<25} p50 {_p(times, 50):6.2f} ms   p99 {_p(times, 99):6.2f} ms")
     verdict = "met" if added <= TARGET_MS else "NOT met"
     print(f"  added by the gateway at p50: {added:.2f} ms (target <= {TARGET_MS:g} ms: {verdict})")
+    over_orjson = _p(gateway_ms, 50) - _p(orjson_ms, 50)
+    print(f"  ... over the direct client with orjson: {over_orjson:.2f} ms")
 
 
 def _serve_sandbox(port: int) -> None:

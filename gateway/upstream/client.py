@@ -156,8 +156,6 @@ class WixClient:
             key_headers["wix-site-id"] = settings.site_id
         # Parsed once: httpx normalizes a plain dict of headers on every request.
         self._key_headers = httpx.Headers(key_headers) if key_headers else None
-        self._base_url = settings.base_url
-        self._url = functools.lru_cache(maxsize=URL_CACHE_SIZE)(self._absolute_url)
         self._random = random.Random()
         self._http = _HttpClient(
             base_url=settings.base_url,
@@ -174,6 +172,7 @@ class WixClient:
             ),
             headers={"Accept": "application/json"},
         )
+        self._base_url = str(self._http.base_url).rstrip("/")
 
     @property
     def is_closed(self) -> bool:
@@ -236,7 +235,7 @@ class WixClient:
 
     async def _attempt(self, call: _Call, attempt: int) -> dict[str, Any]:
         """Send once: the body, or `UpstreamError`, or `_Retryable` when a retry may help."""
-        url = self._url(call.path)
+        url = _absolute_url(self._base_url, call.path)
         started = time.perf_counter()
         secrets = call.path_secrets(self._api_key)
         sending = _SENDING_SECRETS.set(secrets) if secrets else None
@@ -262,10 +261,6 @@ class WixClient:
         if status in RETRY_STATUSES:
             raise _Retryable(error, _retry_after(response))
         raise error
-
-    def _absolute_url(self, path: str) -> httpx.URL:
-        """The URL of `path` on the configured base (what httpx's join of the two gives)."""
-        return httpx.URL(self._base_url + path)
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         """Full jitter over an exponential ceiling; a `Retry-After` (capped) wins."""
@@ -330,6 +325,12 @@ class WixApi:
             path_params=path_params,
             anonymous=anonymous,
         )
+
+
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
+def _absolute_url(base_url: str, path: str) -> httpx.URL:
+    """`path` on `base_url`, as httpx would join them (its base URL ends with "/")."""
+    return httpx.URL(base_url + path)
 
 
 def _expand(template: str, path_params: Mapping[str, str]) -> str:
