@@ -247,7 +247,8 @@ def _serve_sandbox(port: int) -> None:
 
 
 @contextmanager
-def _sandbox_process() -> Iterator[str]:
+def sandbox_process() -> Iterator[str]:
+    """A fresh sandbox served by uvicorn in a child process; yields its base URL."""
     port = free_port()
     child = multiprocessing.get_context("spawn").Process(
         target=_serve_sandbox, args=(port,), daemon=True
@@ -271,7 +272,7 @@ def _sandbox_process() -> Iterator[str]:
 
 
 def run() -> None:
-    with _sandbox_process() as url:
+    with sandbox_process() as url:
         asyncio.run(_measure(url))
 
 
