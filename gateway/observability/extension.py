@@ -36,8 +36,10 @@ class OperationObserver(SchemaExtension):
                     request.operations.append(name or metrics.ANONYMOUS)
                 failed = failed or bool(getattr(context.result, "errors", None))
                 label = metrics.operation_label(name)
-                metrics.OPERATIONS.labels(label, "error" if failed else "ok").inc()
-                metrics.OPERATION_LATENCY.labels(label).observe(time.perf_counter() - started)
+                outcome = "error" if failed else "ok"
+                metrics.child(metrics.OPERATIONS, label, outcome).inc()
+                elapsed = time.perf_counter() - started
+                metrics.child(metrics.OPERATION_LATENCY, label).observe(elapsed)
 
     def get_results(self) -> dict[str, Any]:
         request = current_request()
