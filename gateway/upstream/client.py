@@ -210,6 +210,8 @@ class WixClient:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._settings.call_deadline
         try:
+            # One timer for the whole call (~5 us): httpx's timeouts bound each socket operation,
+            # not the call, and the embedded sandbox's ASGI transport does not apply them at all.
             async with asyncio.timeout_at(deadline):
                 for attempt in range(1, attempts + 1):
                     try:
