@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
@@ -89,38 +90,18 @@ class _HttpClient(httpx.AsyncClient):
         raise AttributeError("Wix calls never carry cookies")
 
 
+@dataclass(slots=True)
 class _Call:
     """One call as sent on each attempt; what only errors and logs need is worked out then."""
 
-    __slots__ = (
-        "authorization",
-        "headers",
-        "json",
-        "method",
-        "params",
-        "path",
-        "path_params",
-        "template",
-    )
-
-    def __init__(
-        self,
-        method: str,
-        template: str,
-        path_params: Mapping[str, str] | None,
-        json: Mapping[str, Any] | None,
-        params: Mapping[str, Any] | None,
-        headers: Mapping[str, str] | None,
-        authorization: str | None,
-    ) -> None:
-        self.method = method
-        self.template = template  # what logs show: anonymous tokens travel in the path
-        self.path = _expand(template, path_params) if path_params else template
-        self.path_params = path_params
-        self.json = json
-        self.params = params
-        self.headers = headers
-        self.authorization = authorization
+    method: str
+    template: str  # what logs show: anonymous tokens travel in the path
+    path: str
+    path_params: Mapping[str, str] | None
+    json: Mapping[str, Any] | None
+    params: Mapping[str, Any] | None
+    headers: Mapping[str, str] | None
+    authorization: str | None
 
     def secrets(self, api_key: str | None) -> list[str]:
         """What must never show in an error text: the credentials and secret path parameters."""
@@ -205,7 +186,8 @@ class WixClient:
             headers: Mapping[str, str] | None = None
         else:
             headers = {"Authorization": authorization} if authorization else self._key_headers
-        call = _Call(method, path, path_params, json, params, headers, authorization)
+        expanded = _expand(path, path_params) if path_params else path
+        call = _Call(method, path, expanded, path_params, json, params, headers, authorization)
         attempts = self._settings.max_attempts if retry else 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._settings.call_deadline
