@@ -29,12 +29,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import multiprocessing
 import random
 import statistics
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -42,11 +40,9 @@ import orjson
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox.app import build_sandbox_app
-from gateway.sandbox.state import Sandbox
 from gateway.upstream import Upstream
 from tests.graphql import create_bookings, next_weekday
-from tests.servers import free_port, serve
+from tests.servers import sandbox_process
 
 BOOKINGS = 50
 WARMUP = 30
@@ -246,38 +242,6 @@ async def _measure(url: str) -> None:
     print(f"  added by the gateway at p50: {added:.2f} ms (target <= {TARGET_MS:g} ms: {verdict})")
     over_orjson = _p(gateway_ms, 50) - _p(orjson_ms, 50)
     print(f"  ... over the direct client with orjson: {over_orjson:.2f} ms")
-
-
-def _serve_sandbox(port: int) -> None:
-    """The child process: a fresh sandbox on `port` until terminated."""
-    with serve(build_sandbox_app(Sandbox.open(":memory:")), port=port):
-        while True:
-            time.sleep(3600)
-
-
-@contextmanager
-def sandbox_process() -> Iterator[str]:
-    """A fresh sandbox served by uvicorn in a child process; yields its base URL."""
-    port = free_port()
-    child = multiprocessing.get_context("spawn").Process(
-        target=_serve_sandbox, args=(port,), daemon=True
-    )
-    child.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/_sandbox/clock", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or not child.is_alive():
-                    raise RuntimeError("the sandbox process did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        child.terminate()
-        child.join(timeout=10)
 
 
 def run() -> None:

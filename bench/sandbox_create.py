@@ -22,7 +22,7 @@ import httpx
 from gateway.sandbox import seed
 from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import Sandbox
-from tests.servers import serve
+from tests.servers import sandbox_process
 
 N = 200
 NOW = "2026-03-02T09:00:00Z"  # a Monday
@@ -111,7 +111,7 @@ async def _main() -> None:
         transport=transport, base_url="http://s", headers=headers, timeout=timeout
     ) as c:
         await _run_against("in-process (ASGI)", c)
-    with serve(build_sandbox_app(Sandbox.open(":memory:"))) as url:
+    with sandbox_process() as url:  # its own process: it does not share this one's GIL
         limits = httpx.Limits(max_connections=50)
         async with httpx.AsyncClient(
             base_url=url, headers=headers, limits=limits, timeout=timeout

@@ -18,12 +18,12 @@ from collections.abc import Awaitable, Callable
 import httpx
 import uvloop
 
-from bench.gateway_overhead import sandbox_process
 from gateway.cache.backends import MemoryCache
 from gateway.cache.client import CachingWixClient
 from gateway.config import Settings
 from gateway.sandbox import seed
 from gateway.upstream import Upstream, WixClient
+from tests.servers import sandbox_process
 
 TARGET_OVERHEAD_P50_MS = 0.2
 ROUNDS = 8

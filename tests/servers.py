@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import socket
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
 
@@ -36,3 +38,39 @@ def serve(app: Any, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def _serve_sandbox(port: int) -> None:
+    """The child process: a fresh sandbox on `port` until terminated."""
+    from gateway.sandbox.app import build_sandbox_app
+    from gateway.sandbox.state import Sandbox
+
+    with serve(build_sandbox_app(Sandbox.open(":memory:")), port=port):
+        while True:
+            time.sleep(3600)
+
+
+@contextmanager
+def sandbox_process() -> Iterator[str]:
+    """A fresh sandbox served by uvicorn in a child process (so it does not share the caller's
+    GIL, as a real upstream would not); yields its base URL."""
+    port = free_port()
+    child = multiprocessing.get_context("spawn").Process(
+        target=_serve_sandbox, args=(port,), daemon=True
+    )
+    child.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/_sandbox/clock", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or not child.is_alive():
+                    raise RuntimeError("the sandbox process did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        child.terminate()
+        child.join(timeout=10)
