@@ -23,7 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -95,38 +97,49 @@ async def _seed(sandbox_url: str) -> None:
         await client.aclose()
 
 
-async def _load(gateway_url: str) -> tuple[float, list[float], int]:
+async def _load(gateway_url: str) -> tuple[float, list[float], Counter[str]]:
     """Requests/s, per-request latencies (ms) and failed requests over `MEASURE_SECONDS`, after a
-    warm-up. A failure (no answer, or not the page) is counted, not timed."""
+    warm-up. A failure (no answer, or not the page) is counted by its reason, not timed."""
     body = {"query": QUERY, "variables": {"first": BOOKINGS}}
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     latencies: list[float] = []
-    failures = 0
+    failures: Counter[str] = Counter()
     async with httpx.AsyncClient(base_url=gateway_url, limits=limits, timeout=30) as http:
         loop = asyncio.get_running_loop()
         measure_from = loop.time() + WARMUP_SECONDS
         measure_to = measure_from + MEASURE_SECONDS
 
         async def client() -> None:
-            nonlocal failures
             while (now := loop.time()) < measure_to:
                 started = time.perf_counter()
-                try:
-                    response = await http.post("/graphql", json=body)
-                    nodes = response.json()["data"]["bookings"]["nodes"]
-                    ok = response.status_code == 200 and len(nodes) == BOOKINGS
-                except (httpx.TransportError, ValueError, KeyError, TypeError):
-                    ok = False
+                reason = await _fetch_page(http, body)
                 elapsed = (time.perf_counter() - started) * 1000
                 if now < measure_from:
                     continue
-                if ok:
+                if reason is None:
                     latencies.append(elapsed)
                 else:
-                    failures += 1
+                    failures[reason] += 1
 
         await asyncio.gather(*(client() for _ in range(CLIENTS)))
     return len(latencies) / MEASURE_SECONDS, latencies, failures
+
+
+async def _fetch_page(http: httpx.AsyncClient, body: dict[str, Any]) -> str | None:
+    """None when the page came back whole, else why not (transport error, status, error code)."""
+    try:
+        response = await http.post("/graphql", json=body)
+    except httpx.TransportError as error:
+        return type(error).__name__
+    try:
+        answer = response.json()
+        errors = answer.get("errors") or []
+        if errors:
+            return str(errors[0].get("extensions", {}).get("code", "GRAPHQL_ERROR"))
+        nodes = answer["data"]["bookings"]["nodes"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return f"HTTP {response.status_code}"
+    return None if response.status_code == 200 and len(nodes) == BOOKINGS else "short page"
 
 
 def _p(values: list[float], percentile: int) -> float:
@@ -164,7 +177,7 @@ def run() -> None:
                 print(
                     f"  {workers} worker{'s' if workers > 1 else ' '}: {rate:7.1f} req/s   "
                     f"p50 {_p(latencies, 50):7.2f} ms   p99 {_p(latencies, 99):7.2f} ms   "
-                    f"failed {failures}",
+                    f"failed {sum(failures.values())} {dict(failures) or ''}",
                     flush=True,
                 )
         finally:
