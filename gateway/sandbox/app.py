@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from gateway.sandbox import controls
+from gateway.sandbox.access_log import mask_tokens
 from gateway.sandbox.errors import STATUS_CODES, WixError
 from gateway.sandbox.routes import WIX_ROUTES
 from gateway.sandbox.routing import Call, WixRoute
@@ -72,9 +73,9 @@ def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:
 
 
 def _logged_path(request: Request) -> str:
-    """The path for the request log, with an anonymous action token (a credential) masked."""
-    token = request.path_params.get("token")
-    return request.url.path.replace(token, "***") if token else request.url.path
+    """The path for the request log, with an anonymous action token (a credential) masked by the
+    same rule as uvicorn's access log."""
+    return mask_tokens(request.url.path)
 
 
 async def _serve(
