@@ -92,9 +92,12 @@ class MemoryBackend:
 
     async def begin(self, key: str, fingerprint: str) -> Claim:
         while True:
+            now = time.monotonic()
+            self._forget_expired(now)
             entry = self._entries.get(key)
-            if entry is None or entry.expires < time.monotonic():
-                self._entries[key] = _Entry(fingerprint, time.monotonic() + self.ttl)
+            if entry is None or entry.expires < now:
+                self._entries.pop(key, None)  # re-inserted last, keeping the dict in expiry order
+                self._entries[key] = _Entry(fingerprint, now + self.ttl)
                 return Claim(owned=True)
             if entry.fingerprint != fingerprint:
                 raise IdempotencyKeyReused(key)
@@ -102,6 +105,15 @@ class MemoryBackend:
             if entry.result is not None:
                 return Claim(owned=False, result=entry.result)
             # the owner failed and released the key: try to claim it ourselves
+
+    def _forget_expired(self, now: float) -> None:
+        """Drop finished entries past their TTL. Every entry lives `ttl`, so insertion order is
+        expiry order: stop at the first one still alive (or still running)."""
+        while self._entries:
+            key, entry = next(iter(self._entries.items()))
+            if entry.expires >= now or not entry.done.is_set():
+                return
+            del self._entries[key]
 
     async def finish(self, key: str, fingerprint: str, result: Result) -> None:
         entry = self._entries[key]

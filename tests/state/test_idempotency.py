@@ -100,3 +100,17 @@ async def test_redis_backend_is_shared_between_instances(redis_url: str) -> None
 def test_keys_are_scoped_per_caller() -> None:
     assert scoped_key("k", "token-a") != scoped_key("k", "token-b")
     assert "token-a" not in scoped_key("k", "token-a")
+
+
+async def test_memory_backend_forgets_expired_results() -> None:
+    backend = MemoryBackend(ttl_seconds=0.01)
+    idempotency = Idempotency(backend)
+
+    async def action() -> dict[str, object]:
+        return {"ok": True}
+
+    for n in range(50):
+        await idempotency.run(f"key-{n}", fingerprint("op", n), action)
+    await asyncio.sleep(0.02)
+    await idempotency.run("fresh", fingerprint("op", "fresh"), action)
+    assert list(backend._entries) == ["fresh"]
