@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -32,7 +33,7 @@ from gateway.protection.rate_limit import buckets_from
 from gateway.protection.rate_limit_middleware import RateLimitMiddleware
 from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import Sandbox
-from gateway.state.idempotency import idempotency_from_url
+from gateway.state.idempotency import idempotency_from
 from gateway.upstream import Upstream, UpstreamError
 
 # Generation-0 threshold once start-up objects are frozen. A GraphQL response allocates many
@@ -65,10 +66,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sandbox = Sandbox.open(settings.sandbox_db)
         transport = httpx.ASGITransport(app=build_sandbox_app(sandbox))
     observability.configure(settings)
-    cache = cache_from(settings.redis_url, settings.cache_max_entries)
+    # One Redis connection pool for everything shared by replicas (cache, persisted queries,
+    # rate limits, idempotency keys); None keeps all of them in process.
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    cache = cache_from(redis, settings.cache_max_entries)
     client = CachingWixClient(settings, cache, transport=transport)
     rate = settings.rate_limit_per_second
-    buckets = buckets_from(rate, settings.rate_limit_burst, settings.redis_url) if rate else None
+    buckets = buckets_from(rate, settings.rate_limit_burst, redis) if rate else None
+    graphql = GraphQLEndpoint(schema, settings, persisted_queries_from(settings, redis))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -78,10 +83,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await client.aclose()
+            if redis is not None:
+                await redis.aclose()
 
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLEndpoint(schema, settings, persisted_queries_from(settings))),
+            Route("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
@@ -99,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.wix_client = client
     app.state.sandbox = sandbox
-    app.state.idempotency = idempotency_from_url(settings.redis_url)
+    app.state.idempotency = idempotency_from(redis)
     return app
 
 

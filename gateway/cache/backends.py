@@ -70,7 +70,7 @@ class RedisCache:
             logger.warning("cache write failed: %s", error)
 
 
-def cache_from(redis_url: str | None, max_entries: int) -> CacheBackend:
-    if redis_url:
-        return RedisCache(Redis.from_url(redis_url))
+def cache_from(redis: Redis | None, max_entries: int) -> CacheBackend:
+    if redis is not None:
+        return RedisCache(redis)
     return MemoryCache(max_entries)

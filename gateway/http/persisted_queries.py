@@ -114,12 +114,12 @@ def _requested_hash(persisted_query: Any) -> str | None:
     return sha256
 
 
-def persisted_queries_from(settings: Settings) -> PersistedQueries:
+def persisted_queries_from(settings: Settings, redis: Redis | None) -> PersistedQueries:
     """Safelist when a manifest is configured; else APQ (in Redis with `REDIS_URL`) or off."""
     if settings.persisted_query_manifest:
         return PersistedQueries(None, Safelist.load(settings.persisted_query_manifest))
     if not settings.persisted_queries:
         return PersistedQueries(None)
-    if settings.redis_url:
-        return PersistedQueries(RedisCache(Redis.from_url(settings.redis_url), REDIS_PREFIX))
+    if redis is not None:
+        return PersistedQueries(RedisCache(redis, REDIS_PREFIX))
     return PersistedQueries(MemoryCache(STORE_MAX_ENTRIES))

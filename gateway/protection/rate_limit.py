@@ -98,7 +98,7 @@ class RedisBuckets:
         return float(wait)
 
 
-def buckets_from(rate: float, burst: int, redis_url: str | None) -> Buckets:
-    if redis_url:
-        return RedisBuckets(Redis.from_url(redis_url), rate, burst)
+def buckets_from(rate: float, burst: int, redis: Redis | None) -> Buckets:
+    if redis is not None:
+        return RedisBuckets(redis, rate, burst)
     return MemoryBuckets(rate, burst)

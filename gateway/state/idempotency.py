@@ -171,8 +171,8 @@ class RedisBackend:
         await self.redis.delete(self.prefix + key)
 
 
-def idempotency_from_url(redis_url: str | None) -> Idempotency:
-    """In-process by default; Redis when a URL is configured."""
-    if redis_url:
-        return Idempotency(RedisBackend(Redis.from_url(redis_url)))
+def idempotency_from(redis: Redis | None) -> Idempotency:
+    """In-process by default; Redis when one is configured (`REDIS_URL`)."""
+    if redis is not None:
+        return Idempotency(RedisBackend(redis))
     return Idempotency(MemoryBackend())
