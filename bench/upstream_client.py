@@ -20,6 +20,7 @@ import uvloop
 
 from gateway.cache.backends import MemoryCache
 from gateway.cache.client import CachingWixClient
+from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.sandbox import seed
 from gateway.upstream import Upstream, WixClient
@@ -42,7 +43,7 @@ async def _measure(url: str) -> dict[str, tuple[list[float], float]]:
     uncached = dataclasses.replace(settings, cache_services_seconds=0.0)
     bare = httpx.AsyncClient(base_url=url, headers={"Authorization": "bench"})
     client = WixClient(settings)
-    caching = CachingWixClient(uncached, MemoryCache(settings.cache_max_entries))
+    caching = CachingWixClient(uncached, MemoryCache(settings.cache_max_entries, Clock().timestamp))
 
     async def direct() -> None:
         response = await bare.get(PATH)

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from gateway import observability
 from gateway.cache.backends import cache_from
 from gateway.cache.client import CachingWixClient, fresh_reads
+from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.graphql.schema import schema
 from gateway.http.cors import cors_middleware
@@ -57,23 +58,27 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the app; also the import-string factory that each `--workers` process calls."""
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
+    """Build the app; also the import-string factory that each `--workers` process calls.
+
+    `clock` is the business time of the gateway and of the embedded sandbox (real time unless a
+    test gives a frozen one)."""
     settings = settings or Settings.from_env()
+    clock = clock or Clock()
     sandbox: Sandbox | None = None
     transport: httpx.AsyncBaseTransport | None = None
     if settings.uses_embedded_sandbox:
-        sandbox = Sandbox.open(settings.sandbox_db)
+        sandbox = Sandbox.open(settings.sandbox_db, clock)
         transport = httpx.ASGITransport(app=build_sandbox_app(sandbox))
     observability.configure(settings)
     # One Redis connection pool for everything shared by replicas (cache, persisted queries,
     # rate limits, idempotency keys); None keeps all of them in process.
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-    cache = cache_from(redis, settings.cache_max_entries)
+    cache = cache_from(redis, settings.cache_max_entries, clock)
     client = CachingWixClient(settings, cache, transport=transport)
     rate = settings.rate_limit_per_second
-    buckets = buckets_from(rate, settings.rate_limit_burst, redis) if rate else None
-    graphql = GraphQLEndpoint(schema, settings, persisted_queries_from(settings, redis))
+    buckets = buckets_from(rate, settings.rate_limit_burst, redis, clock) if rate else None
+    graphql = GraphQLEndpoint(schema, settings, persisted_queries_from(settings, redis, clock))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -104,9 +109,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.clock = clock
     app.state.wix_client = client
     app.state.sandbox = sandbox
-    app.state.idempotency = idempotency_from(redis)
+    app.state.idempotency = idempotency_from(redis, clock)
     return app
 
 

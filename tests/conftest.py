@@ -1,4 +1,10 @@
-"""Shared fixtures: a fresh sandbox per test, in process (ASGI) or served over HTTP (uvicorn)."""
+"""Shared fixtures: the frozen clock, a fresh sandbox per test, in process (ASGI) or served over
+HTTP (uvicorn).
+
+Time is given, never read: every test starts at `FROZEN_AT` on a frozen `Clock`, and the sandbox
+is seeded relative to it. Tests about time (DST, booking windows, TTLs) set the instant they need
+on that clock (`clock.set(...)` / `clock.advance(...)`, or `/_sandbox/clock` over HTTP).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,26 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
+from gateway.clock import Clock
 from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import Sandbox
+from tests.frozen import FROZEN_AT, FROZEN_AT_WIRE
 from tests.servers import serve
 
 AUTH = {"Authorization": "sandbox-api-key", "wix-site-id": "sandbox-site"}
 
 
+@pytest.fixture(autouse=True)
+def clock() -> Clock:
+    """The business clock of this test, frozen at `FROZEN_AT`; the `sandbox` and `gateway`
+    fixtures share it. Autouse, so it exists (frozen) for every test that asks for it later."""
+    return Clock(frozen_at=FROZEN_AT)
+
+
 @pytest.fixture
-def sandbox() -> Sandbox:
-    """A freshly seeded in-memory sandbox (its clock runs in real time)."""
-    return Sandbox.open(":memory:")
+def sandbox(clock: Clock) -> Sandbox:
+    """A freshly seeded in-memory sandbox on the test's frozen clock."""
+    return Sandbox.open(":memory:", clock)
 
 
 @pytest.fixture
@@ -31,15 +46,19 @@ async def wix(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture(scope="session")
 def served_sandbox_url() -> Iterator[str]:
-    """One sandbox served by uvicorn on loopback for the session; tests reset it themselves."""
-    with serve(build_sandbox_app(Sandbox.open(":memory:"))) as url:
+    """One sandbox served by uvicorn on loopback for the session (its own clock, frozen at
+    `FROZEN_AT`); tests reset it themselves."""
+    with serve(build_sandbox_app(Sandbox.open(":memory:", Clock(frozen_at=FROZEN_AT)))) as url:
         yield url
 
 
 @pytest.fixture
 async def wix_http(served_sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """An httpx client over real HTTP to the served sandbox, reset to the demo data first."""
+    """An httpx client over real HTTP to the served sandbox, its clock frozen at `FROZEN_AT` and
+    the demo data reset relative to it."""
     async with httpx.AsyncClient(base_url=served_sandbox_url, headers=AUTH, timeout=30) as c:
+        frozen = {"now": FROZEN_AT_WIRE, "frozen": True}
+        (await c.post("/_sandbox/clock", json=frozen)).raise_for_status()
         (await c.post("/_sandbox/reset")).raise_for_status()
         yield c
 

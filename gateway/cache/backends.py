@@ -7,13 +7,14 @@ so a Redis failure is logged and counts as a miss instead of failing the request
 from __future__ import annotations
 
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from gateway.clock import Clock
 
 logger = logging.getLogger("gateway.cache")
 
@@ -24,7 +25,8 @@ class CacheBackend(Protocol):
 
 
 class MemoryCache:
-    def __init__(self, max_entries: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, max_entries: int, clock: Callable[[], float]) -> None:
+        """`clock` gives seconds since the epoch: the app's `Clock.timestamp`."""
         self._max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[str, tuple[float, str]] = OrderedDict()  # expires, value
@@ -70,7 +72,7 @@ class RedisCache:
             logger.warning("cache write failed: %s", error)
 
 
-def cache_from(redis: Redis | None, max_entries: int) -> CacheBackend:
+def cache_from(redis: Redis | None, max_entries: int, clock: Clock) -> CacheBackend:
     if redis is not None:
         return RedisCache(redis)
-    return MemoryCache(max_entries)
+    return MemoryCache(max_entries, clock.timestamp)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import strawberry
+
+from gateway.clock import Clock
 
 if TYPE_CHECKING:
     from gateway.config import Settings
@@ -19,6 +21,7 @@ class Context:
     upstream: Upstream
     loaders: Loaders
     settings: Settings | None = None
+    clock: Clock = field(default_factory=Clock)  # business time: the app's one clock
     authorization: str | None = None  # the caller's header: idempotency keys are scoped by it
     idempotency: Idempotency | None = None
 

@@ -76,12 +76,6 @@ def local_to_utc(local: datetime, time_zone: str) -> DateTime:
     return DateTime(utc)
 
 
-def now_local(time_zone: str) -> LocalDateTime:
-    """The current wall time in `time_zone`, to the second."""
-    now = datetime.now(UTC).astimezone(zone(time_zone)).replace(tzinfo=None, microsecond=0)
-    return LocalDateTime(now)
-
-
 @cache
 def _known_zones() -> frozenset[str]:
     return frozenset(available_timezones()) | {"UTC"}

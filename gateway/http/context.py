@@ -20,6 +20,7 @@ def build_context(request: Request) -> Context:
         upstream=upstream,
         loaders=Loaders(upstream),
         settings=state.settings,
+        clock=state.clock,
         authorization=authorization,
         idempotency=state.idempotency,
     )

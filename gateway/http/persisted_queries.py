@@ -18,6 +18,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from gateway.cache.backends import CacheBackend, MemoryCache, RedisCache
+from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.http.params import OperationParams, ProtocolError
 from gateway.http.safelist import Safelist, sha256_hex
@@ -114,7 +115,9 @@ def _requested_hash(persisted_query: Any) -> str | None:
     return sha256
 
 
-def persisted_queries_from(settings: Settings, redis: Redis | None) -> PersistedQueries:
+def persisted_queries_from(
+    settings: Settings, redis: Redis | None, clock: Clock
+) -> PersistedQueries:
     """Safelist when a manifest is configured; else APQ (in Redis with `REDIS_URL`) or off."""
     if settings.persisted_query_manifest:
         return PersistedQueries(None, Safelist.load(settings.persisted_query_manifest))
@@ -122,4 +125,4 @@ def persisted_queries_from(settings: Settings, redis: Redis | None) -> Persisted
         return PersistedQueries(None)
     if redis is not None:
         return PersistedQueries(RedisCache(redis, REDIS_PREFIX))
-    return PersistedQueries(MemoryCache(STORE_MAX_ENTRIES))
+    return PersistedQueries(MemoryCache(STORE_MAX_ENTRIES, clock.timestamp))

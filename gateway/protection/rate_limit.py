@@ -3,18 +3,20 @@ every request takes one. An empty bucket answers with how long until the next to
 
 Two backends with one behaviour: in process (bounded; a forgotten bucket is simply full again)
 and Redis (`REDIS_URL`), where one Lua script reads and updates a bucket atomically so every
-replica draws from the same bucket. Time is the gateway's wall clock (replicas are assumed to be
-NTP-synced; a clock behind the stored one refills nothing rather than going negative).
+replica draws from the same bucket. Time is the gateway's `Clock` (real time in production;
+replicas are assumed to be NTP-synced; a clock behind the stored one refills nothing rather than
+going negative).
 """
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from gateway.clock import Clock
 
 MAX_MEMORY_BUCKETS = 100_000
 
@@ -30,7 +32,7 @@ class MemoryBuckets:
         self,
         rate: float,
         burst: int,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float],
         max_buckets: int = MAX_MEMORY_BUCKETS,
     ) -> None:
         self.rate = rate
@@ -82,7 +84,7 @@ class RedisBuckets:
         redis: Redis,
         rate: float,
         burst: int,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float],
         prefix: str = "gateway:ratelimit:",
     ) -> None:
         self.rate = rate
@@ -98,7 +100,7 @@ class RedisBuckets:
         return float(wait)
 
 
-def buckets_from(rate: float, burst: int, redis: Redis | None) -> Buckets:
+def buckets_from(rate: float, burst: int, redis: Redis | None, clock: Clock) -> Buckets:
     if redis is not None:
-        return RedisBuckets(redis, rate, burst)
-    return MemoryBuckets(rate, burst)
+        return RedisBuckets(redis, rate, burst, clock.timestamp)
+    return MemoryBuckets(rate, burst, clock.timestamp)

@@ -169,6 +169,10 @@ def policy_violations(
     """{"tooEarlyToBook": bool, "tooLateToBook": bool, "bookOnlineDisabled": bool,
     "earliestBookingDate": "<utc iso>" (only when tooEarlyToBook)} for a session starting at
     `start` (time-slots.md §10 step 6, services-policies.md §3)."""
+    # Windows are durations on the timeline (Wix states them in minutes before the start), not
+    # calendar days at the same wall time, so one spanning a clock change opens an hour apart
+    # from the calendar reading. https://dev.wix.com/docs/api-reference/business-solutions/
+    # bookings/policies/booking-policies/booking-policy-object
     ahead = start - now
     early = policy.get("limitEarlyBookingPolicy") or {}
     late = policy.get("limitLateBookingPolicy") or {}

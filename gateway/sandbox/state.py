@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.sandbox.clock import Clock
+from gateway.clock import Clock
 from gateway.sandbox.demo_business import ensure_seeded, seed
 from gateway.sandbox.store import Store
 
@@ -69,8 +69,10 @@ class Sandbox:
     random: random.Random = field(default_factory=random.Random)
 
     @classmethod
-    def open(cls, path: str = ":memory:") -> Sandbox:
-        sandbox = cls(Store(path))
+    def open(cls, path: str = ":memory:", clock: Clock | None = None) -> Sandbox:
+        """Open (and seed, when new) the store at `path`; `clock` is shared with the gateway
+        when the sandbox is embedded, so both sides agree on "now"."""
+        sandbox = cls(Store(path), clock or Clock())
         ensure_seeded(sandbox.store, sandbox.clock.now())
         return sandbox
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+
+from gateway.clock import Clock
 
 DAY_SECONDS = 24 * 3600
 Result = dict[str, Any]
@@ -86,13 +87,15 @@ class _Entry:
 class MemoryBackend:
     """One process: concurrent requests wait on an `asyncio.Event`."""
 
-    def __init__(self, ttl_seconds: float = DAY_SECONDS) -> None:
+    def __init__(self, clock: Callable[[], float], ttl_seconds: float = DAY_SECONDS) -> None:
+        """`clock` gives seconds since the epoch: the app's `Clock.timestamp`."""
         self.ttl = ttl_seconds
+        self._clock = clock
         self._entries: dict[str, _Entry] = {}
 
     async def begin(self, key: str, fingerprint: str) -> Claim:
         while True:
-            now = time.monotonic()
+            now = self._clock()
             self._forget_expired(now)
             entry = self._entries.get(key)
             if entry is None or entry.expires < now:
@@ -171,8 +174,8 @@ class RedisBackend:
         await self.redis.delete(self.prefix + key)
 
 
-def idempotency_from(redis: Redis | None) -> Idempotency:
+def idempotency_from(redis: Redis | None, clock: Clock) -> Idempotency:
     """In-process by default; Redis when one is configured (`REDIS_URL`)."""
     if redis is not None:
         return Idempotency(RedisBackend(redis))
-    return Idempotency(MemoryBackend())
+    return Idempotency(MemoryBackend(clock.timestamp))

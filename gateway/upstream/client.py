@@ -367,9 +367,10 @@ def _retry_after(response: httpx.Response) -> float | None:
     except ValueError:
         pass
     try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        retry_at = parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError):
         return None
+    return max(0.0, retry_at - time.time())  # real time: the date is on the server's wall clock
 
 
 def _log(

@@ -18,7 +18,9 @@ SERVICE_PAGE = f"""{{
   services(first: 3) {{ nodes {{ id }} }}
 }}"""
 HAIRCUT_SLOTS = f"""{{
-  timeSlots(serviceId: "{seed.SERVICE_HAIRCUT}", first: 3) {{ nodes {{ localStart localEnd }} }}
+  timeSlots(serviceId: "{seed.SERVICE_HAIRCUT}", first: 20) {{
+    nodes {{ localStart localEnd bookable }}
+  }}
 }}"""
 
 
@@ -103,7 +105,8 @@ async def test_availability_lists_are_cached_when_configured_but_the_slot_rechec
     async with gateway_app(cache_availability_seconds=5) as gateway:
         slots = (await graphql(gateway, HAIRCUT_SLOTS)).json()["data"]["timeSlots"]["nodes"]
         await graphql(gateway, HAIRCUT_SLOTS)
-        slot = slots[0]
+        # The frozen clock's Monday 09:00: the first hour's slots are too late to book (60 min).
+        slot = next(slot for slot in slots if slot["bookable"])
         recheck = f"""{{ timeSlot(serviceId: "{seed.SERVICE_HAIRCUT}",
             localStart: "{slot["localStart"]}", localEnd: "{slot["localEnd"]}") {{ bookable }} }}"""
         for _ in range(2):

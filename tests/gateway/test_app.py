@@ -10,6 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import GC_GEN0_THRESHOLD, create_app
+from gateway.clock import Clock
 from gateway.config import WIX_PUBLIC_BASE_URL, Settings
 from gateway.sandbox.state import FaultRule, Sandbox
 
@@ -17,8 +18,8 @@ SITE_PROPERTIES = "/site-properties/v4/properties"
 
 
 @pytest.fixture
-def app() -> Starlette:
-    return create_app(Settings(gc_freeze=False))
+def app(clock: Clock) -> Starlette:
+    return create_app(Settings(gc_freeze=False), clock)
 
 
 @pytest.fixture
@@ -55,8 +56,9 @@ async def test_graphql_is_served(gateway: httpx.AsyncClient) -> None:
     assert response.json()["data"] == {"__typename": "Query"}
 
 
-async def test_standalone_sandbox_over_http(served_sandbox_url: str) -> None:
-    app = create_app(Settings(wix_base_url=served_sandbox_url, wix_api_key="any", gc_freeze=False))
+async def test_standalone_sandbox_over_http(served_sandbox_url: str, clock: Clock) -> None:
+    settings = Settings(wix_base_url=served_sandbox_url, wix_api_key="any", gc_freeze=False)
+    app = create_app(settings, clock)
     assert app.state.sandbox is None
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
@@ -71,8 +73,8 @@ async def test_lifespan_closes_the_upstream_client(app: Starlette) -> None:
     assert app.state.wix_client.is_closed
 
 
-async def test_start_up_freezes_the_garbage_collector() -> None:
-    app = create_app(Settings(gc_freeze=True))
+async def test_start_up_freezes_the_garbage_collector(clock: Clock) -> None:
+    app = create_app(Settings(gc_freeze=True), clock)
     before = gc.get_threshold()
     try:
         async with app.router.lifespan_context(app):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,10 +18,12 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app
+from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.sandbox import seed
 from gateway.sandbox.state import Sandbox
 from gateway.upstream import Upstream
+from tests.frozen import FROZEN_AT
 
 # Three services with three distinct booking forms, and what each form requires.
 BOOKED_SERVICES = {
@@ -40,6 +42,11 @@ class Gateway:
     @property
     def sandbox(self) -> Sandbox:
         return self.app.state.sandbox
+
+    @property
+    def clock(self) -> Clock:
+        """The business clock the gateway and its embedded sandbox share (frozen in tests)."""
+        return self.app.state.clock
 
     @property
     def upstream(self) -> Upstream:
@@ -67,18 +74,25 @@ class Gateway:
 
 
 @pytest.fixture
-async def gateway() -> AsyncIterator[Gateway]:
-    """The gateway app over a fresh embedded sandbox (no Wix credentials configured)."""
-    app = create_app(Settings())
+async def gateway(clock: Clock) -> AsyncIterator[Gateway]:
+    """The gateway app over a fresh embedded sandbox (no Wix credentials configured), both on the
+    test's frozen clock."""
+    app = create_app(Settings(), clock)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
         yield Gateway(app, http)
     await app.state.wix_client.aclose()
 
 
+def local_today() -> date:
+    """The frozen test clock's date in the site zone (tests start at `FROZEN_AT`)."""
+    return FROZEN_AT.astimezone(ZoneInfo(seed.TIME_ZONE)).date()
+
+
 def next_weekday(weekday: int, weeks_ahead: int = 1) -> date:
-    """A date `weeks_ahead` weeks from now that falls on `weekday` (Mon=0), in the site zone."""
-    today = datetime.now(ZoneInfo(seed.TIME_ZONE)).date()
+    """A date `weeks_ahead` weeks after the test clock's start that falls on `weekday` (Mon=0),
+    in the site zone."""
+    today = local_today()
     return today + timedelta(days=7 * weeks_ahead + (weekday - today.weekday()) % 7)
 
 

@@ -99,7 +99,7 @@ async def test_allowed_actions_follow_the_cancellation_policy(gateway: Gateway) 
     assert before["booking"]["allowedActions"] == {"cancel": True, "reschedule": True}
 
     start = parse_utc(massage["startDate"], "startDate")
-    gateway.sandbox.clock.set(start - timedelta(hours=3), frozen=True)
+    gateway.clock.set(start - timedelta(hours=3), frozen=True)
     after = await gateway.data(query, {"id": massage["id"]})
     assert after["booking"]["allowedActions"] == {"cancel": False, "reschedule": False}
 

@@ -13,7 +13,9 @@ from typing import Any
 import httpx
 
 from gateway.app import create_app
+from gateway.clock import Clock
 from gateway.config import Settings
+from tests.frozen import FROZEN_AT
 from tests.graphql import Gateway
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -21,8 +23,9 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 @asynccontextmanager
 async def running(settings: Settings | None = None) -> AsyncIterator[Gateway]:
-    """A fresh gateway (its own embedded sandbox, caches and persisted-query store)."""
-    app = create_app(settings or Settings(gc_freeze=False))
+    """A fresh gateway (its own embedded sandbox, caches and persisted-query store), on a clock
+    frozen at the tests' instant."""
+    app = create_app(settings or Settings(gc_freeze=False), Clock(frozen_at=FROZEN_AT))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
         yield Gateway(app, http)

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 
 from gateway.app import create_app
+from gateway.clock import Clock
 from gateway.config import Settings
+from tests.frozen import FROZEN_AT
 from tests.servers import serve
 
 AUDIT_DIR = Path(__file__).parent / "audit"
@@ -52,7 +54,7 @@ def audits() -> Iterator[list[dict[str, Any]]]:
     """Every audit's `{id, name, status, reason}` for a gateway on the embedded sandbox."""
     node, npm = _tools()
     _install(npm)
-    with serve(create_app(Settings(gc_freeze=False))) as url:
+    with serve(create_app(Settings(gc_freeze=False), Clock(frozen_at=FROZEN_AT))) as url:
         completed = subprocess.run(
             [node, "audit.mjs", f"{url}/graphql"],
             cwd=AUDIT_DIR,

@@ -13,6 +13,7 @@ import pytest
 from redis.asyncio import Redis
 
 from gateway.app import create_app
+from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.graphql.schema import schema
 from gateway.http.cache_control import FIELD_READS, NO_UPSTREAM_MAX_AGE
@@ -207,16 +208,16 @@ async def test_safelist_runs_only_listed_operations(tmp_path: Path) -> None:
         '{"format": "apollo-persisted-query-manifest", "version": 1, "operations": [{"id": 1}]}',
     ],
 )
-def test_a_malformed_manifest_stops_start_up(tmp_path: Path, content: str) -> None:
+def test_a_malformed_manifest_stops_start_up(tmp_path: Path, content: str, clock: Clock) -> None:
     path = tmp_path / "manifest.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match="manifest"):
-        create_app(Settings(gc_freeze=False, persisted_query_manifest=str(path)))
+        create_app(Settings(gc_freeze=False, persisted_query_manifest=str(path)), clock)
 
 
-def test_a_missing_manifest_stops_start_up(tmp_path: Path) -> None:
+def test_a_missing_manifest_stops_start_up(tmp_path: Path, clock: Clock) -> None:
     with pytest.raises(ValueError, match="manifest"):
-        create_app(Settings(persisted_query_manifest=str(tmp_path / "missing.json")))
+        create_app(Settings(persisted_query_manifest=str(tmp_path / "missing.json")), clock)
 
 
 # Cache-Control on GET ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from gateway.clock import Clock
 from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import FaultRule, Sandbox
 from tests.servers import free_port, serve
@@ -29,8 +30,8 @@ _CONFIG_PREFIXES = ("WIX_", "GATEWAY_", "SANDBOX_", "REDIS_", "PROMETHEUS_")
 
 
 @pytest.fixture
-def sandbox() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = Sandbox.open(":memory:")
+def sandbox(clock: Clock) -> Iterator[tuple[Sandbox, str]]:
+    sandbox = Sandbox.open(":memory:", clock)
     with serve(build_sandbox_app(sandbox)) as url:
         yield sandbox, url
 

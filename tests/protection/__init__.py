@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 
 from gateway.app import create_app
+from gateway.clock import Clock
 from gateway.config import Settings
+from tests.frozen import FROZEN_AT
 from tests.graphql import Gateway
 
 JSON = {"accept": "application/json"}
@@ -19,7 +21,7 @@ JSON = {"accept": "application/json"}
 
 @asynccontextmanager
 async def gateway_app(**settings: Any) -> AsyncIterator[Gateway]:
-    app = create_app(Settings(gc_freeze=False, **settings))
+    app = create_app(Settings(gc_freeze=False, **settings), Clock(frozen_at=FROZEN_AT))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://gateway", headers=JSON

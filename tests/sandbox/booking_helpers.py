@@ -1,7 +1,8 @@
 """Shared helpers for the booking tests: a fixed "now", request builders and Wix paths.
 
-The clock is frozen at Monday 2026-03-02 09:00 UTC (London is on GMT then, so local = UTC) and the
-demo business re-seeded, so every id, working hour and session below is known:
+Every test starts on the frozen clock at Monday 2026-03-02 09:00 UTC (London is on GMT then, so
+local = UTC; `tests/frozen.py`), with the demo business seeded relative to it, so every id,
+working hour and session below is known:
 - Express Haircut (free, 30 + 10 min): Dan works Mon-Sat 09-13 and 14-17, Ella Wed-Sun 09-15, so
   on Tuesday only Dan can cut hair.
 - Vinyasa Yoga (class, 10 places, max 4 per booking): a session today at 18:00.
@@ -17,8 +18,9 @@ import httpx
 
 from gateway.sandbox import seed
 from gateway.sandbox.calendar import event_id
+from tests.frozen import FROZEN_AT_WIRE
 
-NOW = "2026-03-02T09:00:00Z"
+NOW = FROZEN_AT_WIRE  # every test starts here (tests/frozen.py)
 CREATE = "/_api/bookings-service/v2/bookings"
 CREATE_ALIAS = "/bookings/v2/bookings"
 QUERY = "/_api/bookings-reader/v2/extended-bookings/query"
@@ -34,12 +36,6 @@ YOGA_FORM = {**FORM, "experience": "beginner"}
 async def set_clock(wix: httpx.AsyncClient, now: str) -> None:
     """Freeze the sandbox clock at `now` (a UTC instant, `...Z`)."""
     (await wix.post("/_sandbox/clock", json={"now": now, "frozen": True})).raise_for_status()
-
-
-async def start_at(wix: httpx.AsyncClient, now: str = NOW) -> None:
-    """Freeze the sandbox clock at `now` and re-seed the demo business relative to it."""
-    await set_clock(wix, now)
-    (await wix.post("/_sandbox/reset")).raise_for_status()
 
 
 def appointment(

@@ -1,4 +1,5 @@
-"""The two frozen "now"s of the sandbox tests. Shared helpers: booking_helpers.py (bookings),
+"""The time-slot tests' own frozen "now" (every other test starts at `tests/frozen.py`'s
+instant, set by the root `clock` fixture). Shared helpers: booking_helpers.py (bookings),
 package_helpers.py (multi-service bookings), slot_helpers.py (time slots)."""
 
 from __future__ import annotations
@@ -7,14 +8,7 @@ import httpx
 import pytest
 
 from tests.sandbox import slot_helpers
-from tests.sandbox.booking_helpers import set_clock, start_at
-
-
-@pytest.fixture
-async def monday_morning(wix: httpx.AsyncClient) -> None:
-    """The booking tests' "now": Monday 2026-03-02 09:00 UTC, the demo business re-seeded. `wix`
-    serves the test's `sandbox`, so a test using both sees the same frozen clock."""
-    await start_at(wix)
+from tests.sandbox.booking_helpers import set_clock
 
 
 @pytest.fixture

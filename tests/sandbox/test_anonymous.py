@@ -23,11 +23,8 @@ from tests.sandbox.booking_helpers import (
     created,
     failure,
     set_clock,
-    start_at,
     stored,
 )
-
-pytestmark = pytest.mark.usefixtures("monday_morning")
 
 BASE = "/v1/anonymous-bookings"
 NEW_SLOT = appointment(start="2026-03-03T14:00:00", end="2026-03-03T14:30:00")["bookedEntity"][
@@ -243,7 +240,6 @@ async def test_sample_flow_anonymous_link_then_reschedule_and_cancel(
     """Generate an anonymous booking link; the customer reschedules, then cancels, with no
     Authorization header (seeds/001: "Generate an anonymous booking link", "Reschedule / Cancel
     a booking anonymously")."""
-    await start_at(wix_http)
     doc = await created(wix_http, appointment())
     token = await token_for(wix_http, doc["id"])
     async with httpx.AsyncClient(base_url=wix_http.base_url) as customer:

@@ -23,8 +23,6 @@ from tests.sandbox.booking_helpers import (
     stored,
 )
 
-pytestmark = pytest.mark.usefixtures("monday_morning")
-
 TUESDAY_11 = {
     "serviceId": seed.SERVICE_HAIRCUT,
     "startDate": "2026-03-03T11:00:00",

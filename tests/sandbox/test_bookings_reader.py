@@ -21,8 +21,6 @@ from tests.sandbox.booking_helpers import (
     violations,
 )
 
-pytestmark = pytest.mark.usefixtures("monday_morning")
-
 
 @pytest.fixture
 async def three(wix: httpx.AsyncClient) -> dict[str, dict[str, Any]]:

@@ -29,8 +29,6 @@ from tests.sandbox.booking_helpers import (
     violations,
 )
 
-pytestmark = pytest.mark.usefixtures("monday_morning")
-
 
 def booking_count(sandbox: Sandbox) -> int:
     return int(sandbox.store.scalar("SELECT COUNT(*) FROM bookings"))

@@ -42,9 +42,6 @@ from tests.sandbox.package_helpers import (
     package,
 )
 
-pytestmark = pytest.mark.usefixtures("monday_morning")
-
-
 # -- create and get ----------------------------------------------------------------------------
 
 

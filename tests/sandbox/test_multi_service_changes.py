@@ -6,7 +6,6 @@ package is described in package_helpers.py.
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from gateway.sandbox import seed
 from tests.sandbox.booking_helpers import action, created, failure, set_clock, stored
@@ -30,9 +29,6 @@ from tests.sandbox.package_helpers import (
     members,
     package,
 )
-
-pytestmark = pytest.mark.usefixtures("monday_morning")
-
 
 # -- status changes and cancel -----------------------------------------------------------------
 

@@ -32,8 +32,6 @@ from tests.sandbox.booking_helpers import (
     created,
 )
 
-pytestmark = pytest.mark.usefixtures("monday_morning")
-
 
 def confirmed_in_store(sandbox: Sandbox) -> int:
     return int(sandbox.store.scalar("SELECT COUNT(*) FROM bookings WHERE status = 'CONFIRMED'"))

@@ -4,7 +4,6 @@ for multi-service bookings "create, reschedule, then add a booking")."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +19,6 @@ from tests.sandbox.booking_helpers import (
     confirm_or_decline,
     course,
     created,
-    start_at,
 )
 from tests.sandbox.package_helpers import (
     ADD,
@@ -39,11 +37,9 @@ EVENT_SLOTS = "/_api/service-availability/v2/time-slots/event"
 
 
 @pytest.fixture
-async def wix(wix_http: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
-    """The served sandbox at the fixed Monday morning; its clock is shared, so put it back."""
-    await start_at(wix_http)
-    yield wix_http
-    await wix_http.post("/_sandbox/clock", json={"real": True})
+def wix(wix_http: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The served sandbox, frozen at the tests' Monday morning (`wix_http`)."""
+    return wix_http
 
 
 async def ok(response: Any) -> dict[str, Any]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from redis.asyncio import Redis
 
+from gateway.clock import Clock
 from gateway.state.idempotency import (
     Backend,
     Idempotency,
@@ -21,9 +23,9 @@ from gateway.state.idempotency import (
 
 
 @pytest.fixture(params=["memory", "redis"])
-async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+async def backend(request: pytest.FixtureRequest, clock: Clock) -> AsyncIterator[Backend]:
     if request.param == "memory":
-        yield MemoryBackend()
+        yield MemoryBackend(clock.timestamp)
         return
     url = request.getfixturevalue("redis_url")
     client = Redis.from_url(url)
@@ -102,8 +104,8 @@ def test_keys_are_scoped_per_caller() -> None:
     assert "token-a" not in scoped_key("k", "token-a")
 
 
-async def test_memory_backend_forgets_expired_results() -> None:
-    backend = MemoryBackend(ttl_seconds=0.01)
+async def test_memory_backend_forgets_expired_results(clock: Clock) -> None:
+    backend = MemoryBackend(clock.timestamp, ttl_seconds=60)
     idempotency = Idempotency(backend)
 
     async def action() -> dict[str, object]:
@@ -111,6 +113,6 @@ async def test_memory_backend_forgets_expired_results() -> None:
 
     for n in range(50):
         await idempotency.run(f"key-{n}", fingerprint("op", n), action)
-    await asyncio.sleep(0.02)
+    clock.advance(timedelta(seconds=61))
     await idempotency.run("fresh", fingerprint("op", "fresh"), action)
     assert list(backend._entries) == ["fresh"]

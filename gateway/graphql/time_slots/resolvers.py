@@ -25,7 +25,7 @@ from gateway.graphql.pagination import (
     next_cursor,
     node_fields,
 )
-from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local, now_local
+from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local
 from gateway.graphql.time_slots.types import TimeSlot
 from gateway.upstream.errors import UpstreamError
 
@@ -45,8 +45,11 @@ async def _zone(info: Info, time_zone: str | None) -> str:
     return time_zone or await info.context.loaders.site_time_zone()
 
 
-def _window(zone: str, from_: LocalDateTime | None, to: LocalDateTime | None) -> dict[str, str]:
-    start = from_ or now_local(zone)
+def _window(
+    info: Info, zone: str, from_: LocalDateTime | None, to: LocalDateTime | None
+) -> dict[str, str]:
+    """The local window to list: `from` defaults to the business clock's now in `zone`."""
+    start = from_ or LocalDateTime(info.context.clock.local_now(zone))
     end = to or start + DEFAULT_RANGE
     if end <= start:
         raise bad_user_input("`to` must be later than `from`", "to")
@@ -127,7 +130,7 @@ async def time_slots(
     async def first_page() -> Json:
         body: Json = {
             "serviceId": service_id,
-            **_window(await _zone(info, time_zone), from_, to),
+            **_window(info, await _zone(info, time_zone), from_, to),
             "includeResourceTypeIds": [STAFF_RESOURCE_TYPE_ID],
         }
         if bookable is not None:
@@ -178,7 +181,7 @@ async def event_time_slots(
 
     async def first_page() -> Json:
         body: Json = {
-            **_window(await _zone(info, time_zone), from_, to),
+            **_window(info, await _zone(info, time_zone), from_, to),
             "includeNonBookable": not bookable,
         }
         if service_ids:
@@ -223,7 +226,7 @@ async def multi_service_time_slots(
                 {"serviceId": sid, "includeResourceTypeIds": [STAFF_RESOURCE_TYPE_ID]}
                 for sid in services
             ],
-            **_window(await _zone(info, time_zone), from_, to),
+            **_window(info, await _zone(info, time_zone), from_, to),
             "location": business_location(location),
         }
         if bookable is not None:

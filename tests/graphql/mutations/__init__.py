@@ -3,7 +3,8 @@
 Helpers: GraphQL documents selecting every outcome member a union has, lookups of bookable
 slots and class sessions through the gateway's own upstream layer (the sandbox's Time Slots),
 and bookings made or read straight through the sandbox's Bookings API, to set up a test or check
-what Wix stores. `conftest.monday_morning` freezes the clock for tests that use fixed dates.
+what Wix stores. Every test starts on the frozen clock of `tests/frozen.py` (Monday 2026-03-02
+09:00 UTC), so fixed dates below are relative to it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gateway.sandbox import seed
-from tests.graphql import Gateway, next_weekday
+from tests.graphql import Gateway, local_today, next_weekday
 
 CREATE_BOOKING = "POST /_api/bookings-service/v2/bookings"
 CONFIRM_OR_DECLINE = "POST /bookings/v2/confirmation/{bookingId}:confirmOrDecline"
@@ -146,7 +147,7 @@ def appointment_input(slot: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 async def yoga_session(gateway: Gateway, days_ahead: int = 7) -> dict[str, Any]:
     """The first yoga session at least `days_ahead` days from now (as List Event lists it)."""
-    start = datetime.now(ZoneInfo(seed.TIME_ZONE)).date() + timedelta(days=days_ahead)
+    start = local_today() + timedelta(days=days_ahead)
     body = await gateway.upstream.time_slots.list_event(
         {
             "serviceIds": [seed.SERVICE_YOGA],

@@ -1,8 +1,8 @@
 """Multi-service package tests' documents and helpers (test_packages, test_package_changes).
 
 The usual package is on Wednesday 2026-03-04 at the main location: a haircut 09:00-09:30 (Dan)
-and a facial 09:30-10:45 (Ella; Chloe starts at noon); the tests freeze the clock on Monday
-morning (`conftest.monday_morning`).
+and a facial 09:30-10:45 (Ella; Chloe starts at noon); every test starts on the frozen clock on
+Monday morning (`tests/frozen.py`).
 """
 
 from __future__ import annotations

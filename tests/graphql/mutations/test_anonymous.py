@@ -25,7 +25,6 @@ from tests.graphql import Gateway, gateway
 from tests.graphql.mutations import Json, create_booking, sandbox_slot
 
 __all__ = ["gateway"]
-pytestmark = pytest.mark.usefixtures("monday_morning")
 
 ANONYMOUS = "/v1/anonymous-bookings/"
 CANCEL_ANONYMOUSLY = "POST /v1/anonymous-bookings/{token}/cancel"

@@ -217,7 +217,8 @@ async def test_form_answers_reach_the_booking(gateway: Gateway) -> None:
 
 
 async def test_too_early_is_a_policy_violation(gateway: Gateway) -> None:
-    """The standard policy opens bookings 60 days ahead."""
+    """The standard policy opens bookings 86,400 minutes (60 days) ahead: a fixed duration, so
+    across the spring clock change (this window spans it) it opens at 08:00 UTC, not 09:00."""
     day = next_weekday(2, weeks_ahead=10)
     slot = {
         "serviceId": seed.SERVICE_HAIRCUT,
@@ -231,7 +232,7 @@ async def test_too_early_is_a_policy_violation(gateway: Gateway) -> None:
         False,
         False,
     )
-    opens = london(day, "09:00") - timedelta(days=60)
+    opens = london(day, "09:00").astimezone(UTC) - timedelta(minutes=86_400)
     assert result["earliestBookingDate"] == opens.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert stored_bookings(gateway) == []
 
@@ -240,7 +241,7 @@ async def test_too_late_is_a_policy_violation(gateway: Gateway) -> None:
     """The standard policy closes bookings an hour before the start."""
     slot = await haircut_slot(gateway)
     start = london(next_weekday(2), slot["localStartDate"][11:16])
-    gateway.sandbox.clock.set(start - timedelta(minutes=30), frozen=True)
+    gateway.clock.set(start - timedelta(minutes=30), frozen=True)
     result = await mutate(gateway, "bookAppointment", appointment_input(slot))
     assert result["__typename"] == "PolicyViolation"
     assert result["tooLate"] is True and result["earliestBookingDate"] is None

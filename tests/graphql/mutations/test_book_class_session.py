@@ -114,7 +114,7 @@ async def test_after_the_start_is_too_late(gateway: Gateway) -> None:
     session = await yoga_session(gateway)
     in_utc = await gateway.upstream.time_slots.get_event(session["eventInfo"]["eventId"], "UTC")
     start = datetime.fromisoformat(in_utc["timeSlot"]["localStartDate"]).replace(tzinfo=UTC)
-    gateway.sandbox.clock.set(start + timedelta(minutes=5), frozen=True)
+    gateway.clock.set(start + timedelta(minutes=5), frozen=True)
     result = await mutate(gateway, "bookClassSession", session_input(session))
     assert (result["__typename"], result["tooLate"]) == ("PolicyViolation", True)
 

@@ -101,7 +101,7 @@ async def test_after_the_course_started_is_a_policy_violation(gateway: Gateway) 
     """Wix refuses the create (403 BOOKING_POLICY_VIOLATION): courses have no slot to check."""
     [schedule] = [s for s in gateway.sandbox.store.all("schedules") if s["id"] == COURSE_SCHEDULE]
     first_start = parse_utc(schedule["sessions"][0]["start"], "start")
-    gateway.sandbox.clock.set(first_start, frozen=True)
+    gateway.clock.set(first_start, frozen=True)
     result = await book(gateway)
     assert result["__typename"] == "PolicyViolation"
     assert (result["tooLate"], result["tooEarly"]) == (True, False)

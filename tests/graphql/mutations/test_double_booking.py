@@ -9,14 +9,11 @@ PENDING for a service that needs approval). The clock is frozen on Monday 2026-0
 
 from __future__ import annotations
 
-import pytest
-
 from gateway.sandbox import seed
 from tests.graphql import Gateway, gateway
 from tests.graphql.mutations import ADA_FORM, Json, create_booking, queried_bookings, sandbox_slot
 
 __all__ = ["gateway"]
-pytestmark = pytest.mark.usefixtures("monday_morning")
 
 BOOKING = "/_api/bookings-service/v2/bookings/{bookingId}"
 RESCHEDULE_CALL = "POST /bookings/v2/bookings/{bookingId}/reschedule"

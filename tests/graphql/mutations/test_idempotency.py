@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from gateway.app import create_app
+from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.sandbox import seed
 from gateway.sandbox.app import build_sandbox_app
@@ -176,9 +177,11 @@ async def test_cancel_and_reschedule_are_idempotent(gateway: Gateway) -> None:
 
 
 @pytest.fixture
-async def replicas(redis_url: str) -> AsyncIterator[tuple[Sandbox, list[httpx.AsyncClient]]]:
-    """Two gateway apps sharing one served sandbox and one Redis."""
-    sandbox = Sandbox.open(":memory:")
+async def replicas(
+    redis_url: str, clock: Clock
+) -> AsyncIterator[tuple[Sandbox, list[httpx.AsyncClient]]]:
+    """Two gateway apps sharing one served sandbox, one Redis and the test's clock."""
+    sandbox = Sandbox.open(":memory:", clock)
     with serve(build_sandbox_app(sandbox)) as url:
         settings = Settings(
             wix_base_url=url,
@@ -187,7 +190,7 @@ async def replicas(redis_url: str) -> AsyncIterator[tuple[Sandbox, list[httpx.As
             redis_url=redis_url,
             gc_freeze=False,
         )
-        apps = [create_app(settings) for _ in range(2)]
+        apps = [create_app(settings, clock) for _ in range(2)]
         async with AsyncExitStack() as stack:
             clients = [
                 await stack.enter_async_context(

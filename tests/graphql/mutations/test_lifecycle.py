@@ -63,7 +63,7 @@ def new_slot(slot: dict[str, Any], **extra: Any) -> dict[str, Any]:
 def within_a_day_of(gateway: Gateway, booking: dict[str, Any]) -> None:
     """Move the sandbox clock to 3 hours before the booking's start."""
     start = parse_utc(stored(gateway, booking["id"])["startDate"], "startDate")
-    gateway.sandbox.clock.set(start - timedelta(hours=3), frozen=True)
+    gateway.clock.set(start - timedelta(hours=3), frozen=True)
 
 
 # -- reschedule ------------------------------------------------------------------------------

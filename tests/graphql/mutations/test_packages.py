@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from gateway.sandbox import seed
 from gateway.sandbox.state import FaultRule
 from tests.graphql import Gateway, gateway
@@ -32,7 +30,6 @@ from tests.graphql.mutations.package_helpers import (
 )
 
 __all__ = ["gateway"]
-pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 async def test_book_and_confirm_a_package(gateway: Gateway) -> None:
