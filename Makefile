@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run sandbox test lint typecheck pytest bench schema clean
+.PHONY: install run sandbox test lint typecheck pytest faketime bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ typecheck: install
 pytest: install
 	$(BIN)/python -m pytest -q
 
-test: lint typecheck pytest
+# The suite again under libfaketime at two instants (.ci/faketime; any instant: see README).
+faketime: install
+	.ci/faketime
+
+test: lint typecheck pytest faketime
 
 bench: install
 	$(BIN)/python -m bench

@@ -22,6 +22,16 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
+def _without_faketime(environ: os._Environ[str]) -> dict[str, str]:
+    """Redis is a service on its own clock, as in production; and libfaketime, which the suite
+    may run under (README, "Testing"), deadlocks redis-server's allocator at start-up."""
+    return {
+        k: v
+        for k, v in environ.items()
+        if not k.startswith("FAKETIME") and k not in ("LD_PRELOAD", "DONT_FAKE_MONOTONIC")
+    }
+
+
 @contextmanager
 def redis_server() -> Iterator[str | None]:
     """Yields a redis:// URL, or None (with nothing started) when no Redis can be had."""
@@ -42,6 +52,7 @@ def redis_server() -> Iterator[str | None]:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=_without_faketime(os.environ),
         )
         try:
             deadline = time.monotonic() + 10

@@ -10,10 +10,10 @@ import os
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.upstream import Upstream, WixClient
 
@@ -53,7 +53,7 @@ async def test_appointment_time_slots_in_the_site_time_zone(upstream: Upstream) 
     services = await _services(upstream, {"type": "APPOINTMENT"})
     if not services:
         pytest.skip("the site has no appointment services")
-    start = datetime.now(ZoneInfo(time_zone)).replace(microsecond=0, tzinfo=None)
+    start = Clock().local_now(time_zone)  # real time: real Wix lists from the real "now"
     body = await upstream.time_slots.list_availability(
         {
             "serviceId": services[0]["id"],
