@@ -16,13 +16,11 @@ from urllib.parse import quote
 
 from gateway.upstream.errors import BAD_USER_INPUT, UpstreamError
 
-# The rule: 1 to 1024 RFC 3986 "unreserved" characters (letters, digits, - . _ ~), not all dots.
-# Wix ids are GUIDs, calendar event ids are URL-safe strings and anonymous action tokens are
-# "encrypted, URL-safe" strings (dev.wix.com/docs/api-reference/business-solutions/bookings/
-# bookings/bookings-writer-v2/get-anonymous-action-token); all fit. Unreserved characters mean
-# the same percent-encoded or not, so no server or proxy can read them as a delimiter, and only
-# `.` and `..` are dot-segments (RFC 3986 §2.3, §3.3). Values are still percent-encoded, so a
-# wider rule could never put a delimiter into the path.
+# The rule: 1-1024 RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~), not only dots. Wix ids
+# are GUIDs or URL-safe strings, anonymous tokens "encrypted, URL-safe" strings:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token
+# These are never delimiters and only `.`/`..` are dot-segments (RFC 3986 §2.3, §3.3); values
+# are percent-encoded all the same, so a wider rule could not put a delimiter in a path.
 MAX_SEGMENT_LENGTH = 1024
 _SEGMENT = re.compile(rf"[A-Za-z0-9._~-]{{1,{MAX_SEGMENT_LENGTH}}}")
 
