@@ -18,7 +18,7 @@ from gateway.sandbox import controls
 from gateway.sandbox.access_log import mask_tokens
 from gateway.sandbox.errors import STATUS_CODES, WixError
 from gateway.sandbox.routes import WIX_ROUTES
-from gateway.sandbox.routing import Call, WixRoute
+from gateway.sandbox.routing import Call, WixRoute, path_error
 from gateway.sandbox.state import RequestRecord, Sandbox
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -90,6 +90,9 @@ async def _serve(
     if wix_route.auth and not (authorization and authorization.strip()):
         error = WixError(401, "UNAUTHENTICATED", "Missing Authorization header")
         return _error_response(error, request_id)
+    bad_path = path_error(request.path_params, request.scope.get("raw_path"))
+    if bad_path is not None:
+        return _error_response(bad_path, request_id)
     try:
         body = await _read_body(request) if request.method != "GET" else {}
         query: dict[str, list[str]] = {}

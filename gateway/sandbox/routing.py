@@ -6,9 +6,12 @@ a path is written once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from gateway.sandbox.errors import STATUS_CODES, WixError, invalid
 
 if TYPE_CHECKING:
     from gateway.sandbox.state import Sandbox
@@ -64,3 +67,24 @@ def route(
         return WixRoute(method, all_paths, handler, name, api, doc, auth, query_params)
 
     return wrap
+
+
+# A path parameter is one segment: Starlette matches `{name}` on the percent-decoded path, so
+# `%2e%2e` arrives as `..` and `%2F` as a segment break (another route may match). Wix ids,
+# event ids and tokens never hold these characters, and `.`/`..` are never ids.
+_NOT_IN_A_SEGMENT = re.compile(r"[/\\?#%\s\x00-\x1f\x7f]")
+_ENCODED_SEPARATORS = (b"%2f", b"%5c")
+
+
+def path_error(path_params: Mapping[str, Any], raw_path: bytes | None) -> WixError | None:
+    """Why the request's path can't be served as routed, or None: 404 when the raw path held an
+    encoded slash or backslash (it was routed on segments the client never sent), 400 with a
+    field violation for a parameter that is not one segment (empty, dots only, a delimiter)."""
+    raw = (raw_path or b"").split(b"?", 1)[0].lower()
+    if any(separator in raw for separator in _ENCODED_SEPARATORS):
+        return WixError(404, STATUS_CODES[404], "No Wix method at this path")
+    for name, value in path_params.items():
+        text = str(value)
+        if not text.strip(".") or _NOT_IN_A_SEGMENT.search(text):
+            return invalid(name, "must be a single path segment", "FORMAT")
+    return None

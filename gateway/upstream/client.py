@@ -33,6 +33,7 @@ from gateway.upstream.errors import (
     timeout_error,
     unreachable_error,
 )
+from gateway.upstream.paths import expand
 
 __all__ = ["RETRY_STATUSES", "UpstreamError", "WixApi", "WixClient"]
 
@@ -176,8 +177,9 @@ class WixClient:
     ) -> dict[str, Any]:
         """Call Wix and return the JSON body, or raise `UpstreamError`.
 
-        `path` may be a template (`/bookings/v2/services/{serviceId}`) filled from `path_params`;
-        logs show the template. `retry` defaults to True for GET only: POST reads pass True.
+        `path` may be a template (`/bookings/v2/services/{serviceId}`) filled from `path_params`,
+        each value checked to be one path segment (`paths.expand`, `InvalidPathValue` before any
+        call); logs show the template. `retry` defaults to True for GET only: POST reads pass True.
         `authorization` is the caller's header; without it the configured API key is sent.
         `anonymous` calls (a token in the path is the credential) send no credentials at all.
         """
@@ -186,7 +188,8 @@ class WixClient:
             headers: Mapping[str, str] | None = None
         else:
             headers = {"Authorization": authorization} if authorization else self._key_headers
-        expanded = _expand(path, path_params) if path_params else path
+        # Before anything is sent: a value that is not one path segment is refused here.
+        expanded = expand(path, path_params or {}) if path_params or "{" in path else path
         call = _Call(method, path, expanded, path_params, json, params, headers, authorization)
         attempts = self._settings.max_attempts if retry else 1
         loop = asyncio.get_running_loop()
@@ -315,10 +318,6 @@ class WixApi:
 def _absolute_url(base_url: str, path: str) -> httpx.URL:
     """`path` on `base_url`, as httpx would join them (its base URL ends with "/")."""
     return httpx.URL(base_url + path)
-
-
-def _expand(template: str, path_params: Mapping[str, str]) -> str:
-    return template.format_map({k: quote(str(v), safe="") for k, v in path_params.items()})
 
 
 def _secrets(

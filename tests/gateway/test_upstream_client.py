@@ -268,12 +268,12 @@ async def test_api_key_and_site_id_are_sent() -> None:
 
 
 async def test_a_base_url_with_a_path_keeps_it() -> None:
-    wix = Recorder(httpx.Response(200, json={"service": {"id": "s 1"}}))
+    wix = Recorder(httpx.Response(200, json={"service": {"id": "s-1"}}))
     client = wix.client(wix_base_url="http://wix.test/prefix/")
-    await Upstream(client).services.get_service("s 1")
-    await Upstream(client).services.get_service("s 1")
+    await Upstream(client).services.get_service("s-1")
+    await Upstream(client).services.get_service("s-1")
     assert [str(r.url) for r in wix.requests] == 2 * [
-        "http://wix.test/prefix/bookings/v2/services/s%201"
+        "http://wix.test/prefix/bookings/v2/services/s-1"
     ]
 
 

@@ -45,6 +45,7 @@ from gateway.graphql.bookings.types import AllowedActions, Booking
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.upstream.errors import UpstreamError
+from gateway.upstream.paths import InvalidPathValue
 
 # Get Anonymous Action Token's response field is unconfirmed (bookings.md §7): likely `token`.
 TOKEN_FIELD = "token"
@@ -108,9 +109,16 @@ RescheduleAnonymouslyResult = Annotated[
 
 
 async def _read(info: Info, token: str) -> Json | None:
-    """Get Booking Anonymously (`{booking, allowedAnonymousActions}`), None for a bad token."""
+    """Get Booking Anonymously (`{booking, allowedAnonymousActions}`), None for a bad token.
+
+    A token that can't be a path segment (`..`, `a/b`: refused by the upstream client before
+    any call) is a bad token too: a link that was cut or mangled on its way to the customer is
+    as invalid as a revoked one, so the holder sees null / `InvalidAnonymousToken`, not an error.
+    """
     try:
         return await info.context.upstream.bookings_writer.get_booking_anonymously(token)
+    except InvalidPathValue:
+        return None
     except UpstreamError as error:
         if is_status(error, *BAD_TOKEN_STATUSES):
             return None
