@@ -26,13 +26,16 @@ class ServedGateway:
     process: subprocess.Popen[bytes]
     base: str
     output_file: Path
+    final_output: str | None = None  # set once the process has stopped
 
     def rss_bytes(self) -> int:
         """Resident set size of the served process (Linux `/proc`)."""
         return _status_kib(self.process.pid, "VmRSS") * 1024
 
     def output(self) -> str:
-        """Everything the process printed so far (stdout and stderr)."""
+        """Everything the process printed so far (stdout and stderr), all of it once stopped."""
+        if self.final_output is not None:
+            return self.final_output
         return self.output_file.read_text(encoding="utf-8", errors="replace")
 
 
@@ -63,6 +66,7 @@ def served_gateway(*args: str, env: dict[str, str] | None = None) -> Iterator[Se
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            served.final_output = served.output()
 
 
 def _wait_until_up(served: ServedGateway) -> None:
