@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import uvicorn
 
 from gateway.config import Settings
+from gateway.observability.logs import JsonFormatter
 
 SANDBOX_PORT = 8081
 SCHEMA_FILE = "schema.graphql"
@@ -40,17 +42,20 @@ def serve_gateway(args: argparse.Namespace) -> None:
         if getattr(args, name) is not None
     }
     settings = Settings.from_env(**overrides)
-    print(f"GraphiQL: {_url(settings.host, settings.port)}/graphql", flush=True)
+    json_logs = settings.log_format == "json"
+    _say(f"GraphiQL: {_url(settings.host, settings.port)}/graphql", json_logs)
     if settings.workers == 1:
         from gateway.app import create_app
 
-        _run(create_app(settings), settings.host, settings.port, settings.log_level)
+        app = create_app(settings)
+        _run(app, settings.host, settings.port, settings.log_level, json_logs=json_logs)
         return
     if settings.uses_embedded_sandbox and settings.sandbox_db == ":memory:":
-        print(
+        _say(
             "warning: each worker gets its own in-memory sandbox; "
             "set SANDBOX_DB to a file to share bookings between workers",
-            file=sys.stderr,
+            json_logs,
+            level=logging.WARNING,
         )
     # Each worker process builds its own app (and reads the environment) through the factory.
     _run(
@@ -58,6 +63,7 @@ def serve_gateway(args: argparse.Namespace) -> None:
         settings.host,
         settings.port,
         settings.log_level,
+        json_logs=json_logs,
         factory=True,
         workers=settings.workers,
     )
@@ -80,7 +86,22 @@ def export_schema(out: Path) -> None:
     print(f"Wrote {out}")
 
 
-def _run(app: Any, host: str, port: int, log_level: str, **options: Any) -> None:
+def _say(message: str, json_logs: bool, level: int = logging.INFO) -> None:
+    """A line printed before uvicorn starts (informational on stdout, warnings on stderr); in
+    the JSON log format it is a JSON object too."""
+    stream = sys.stdout if level < logging.WARNING else sys.stderr
+    if json_logs:
+        record = logging.makeLogRecord(
+            {"name": "gateway", "levelno": level, "levelname": logging.getLevelName(level)}
+        )
+        record.msg = message
+        message = JsonFormatter().format(record)
+    print(message, file=stream, flush=True)
+
+
+def _run(
+    app: Any, host: str, port: int, log_level: str, json_logs: bool = False, **options: Any
+) -> None:
     """uvicorn with uvloop and httptools (both come with uvicorn[standard])."""
     uvicorn.run(
         app,
@@ -89,19 +110,26 @@ def _run(app: Any, host: str, port: int, log_level: str, **options: Any) -> None
         loop="uvloop",
         http="httptools",
         log_level=log_level.lower(),
-        log_config=_log_config(log_level),
+        log_config=_log_config(log_level, json_logs),
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         **options,
     )
 
 
-def _log_config(log_level: str) -> dict[str, Any]:
-    """uvicorn's logging, plus the `gateway` loggers (upstream retries, timeouts) on stderr."""
+def _log_config(log_level: str, json_logs: bool = False) -> dict[str, Any]:
+    """uvicorn's logging, plus the `gateway` loggers (upstream retries, timeouts) on stderr.
+
+    uvicorn applies this in every process it runs (after the app of a single worker was built),
+    so the JSON formatter must be part of it: set on the handlers beforehand, it was replaced.
+    The access log's mask is a filter of the logger, so any handler gets masked records."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config.setdefault("filters", {})["mask_tokens"] = {
         "()": "gateway.sandbox.access_log.MaskTokensFilter"
     }
-    config["handlers"]["access"]["filters"] = ["mask_tokens"]
+    config["loggers"]["uvicorn.access"]["filters"] = ["mask_tokens"]
+    if json_logs:
+        for name in ("default", "access"):
+            config["formatters"][name] = {"()": "gateway.observability.logs.JsonFormatter"}
     config["loggers"]["gateway"] = {
         "handlers": ["default"],
         "level": log_level.upper(),

@@ -6,7 +6,6 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -18,6 +17,7 @@ from gateway.graphql.bookings.mutations.double_booking import (
 )
 from gateway.graphql.bookings.mutations.packages import PackageMutations
 from gateway.graphql.bookings.resolvers import BookingQueries
+from gateway.graphql.document_cache import BoundedParserCache, BoundedValidationCache
 from gateway.graphql.execution import LeanExecutionContext
 from gateway.graphql.forms.resolvers import FormQueries
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
@@ -31,7 +31,6 @@ from gateway.upstream import UpstreamError
 
 logger = logging.getLogger("gateway.graphql")
 
-CACHED_DOCUMENTS = 256  # distinct query texts kept parsed and validated
 # Errors of bad input or of Wix, reported to the client with a code; not bugs of the gateway.
 EXPECTED_ERRORS = (UpstreamError, GraphQLError, InvalidInput)
 
@@ -73,14 +72,6 @@ class GatewaySchema(strawberry.Schema):
                 )
 
 
-def _parser_cache() -> ParserCache:
-    return ParserCache(maxsize=CACHED_DOCUMENTS)
-
-
-def _validation_cache() -> ValidationCache:
-    return ValidationCache(maxsize=CACHED_DOCUMENTS)
-
-
 def _masking() -> MaskUnexpectedErrors:
     return MaskUnexpectedErrors(expected=EXPECTED_ERRORS)
 
@@ -91,5 +82,11 @@ schema = GatewaySchema(
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     execution_context_class=LeanExecutionContext,  # a shorter path for plain fields
     # QueryProtection first: its limits run before parsing and validation.
-    extensions=[QueryProtection, _parser_cache, _validation_cache, OperationObserver, _masking],
+    extensions=[
+        QueryProtection,
+        BoundedParserCache,
+        BoundedValidationCache,
+        OperationObserver,
+        _masking,
+    ],
 )

@@ -18,13 +18,13 @@ from graphql.language import DocumentNode, FieldNode
 
 from gateway.cache.client import cache_rules
 from gateway.config import Settings
+from gateway.graphql.document_cache import CACHED_DOCUMENTS, cacheable
 from gateway.protection.cost import FIELD_COSTS
 from gateway.upstream import forms, services, time_slots
 
 NO_STORE = "no-store"
 # An answer that needs no Wix data (`__typename`, introspection) changes only with a deploy.
 NO_UPSTREAM_MAX_AGE = 60
-CACHED_DOCUMENTS = 256
 
 _SLOT_LISTS = (time_slots.LIST_AVAILABILITY, services.GET_SITE_PROPERTIES)
 # Field coordinate -> the Wix reads (path templates) it may make.
@@ -51,7 +51,12 @@ class CacheControl:
     def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
         self._schema = schema
         self._ttls = {template: rule.ttl for template, rule in cache_rules(settings).items()}
-        self.max_age = lru_cache(maxsize=CACHED_DOCUMENTS)(self._max_age)
+        self._cached_max_age = lru_cache(maxsize=CACHED_DOCUMENTS)(self._max_age)
+
+    def max_age(self, query: str) -> int | None:
+        """Seconds the answer may be kept; remembered only for documents small enough to be
+        cached (a large one is parsed again)."""
+        return self._cached_max_age(query) if cacheable(query) else self._max_age(query)
 
     def header(self, query: str, *, private: bool) -> str:
         """The header for a successful answer to `query` (a valid document)."""

@@ -25,7 +25,11 @@ from gateway.http.safelist import Safelist, sha256_hex
 
 APQ_VERSION = 1
 STORE_TTL_SECONDS = 7 * 24 * 3600.0
-STORE_MAX_ENTRIES = 5_000
+# Bounds of the in-process store: worst case ~32 MB of text. A longer document is run but not
+# stored, so its hash alone keeps answering PERSISTED_QUERY_NOT_FOUND and the client keeps
+# sending the text (Apollo clients then do so by themselves).
+STORE_MAX_ENTRIES = 1_000
+STORE_MAX_DOCUMENT_CHARS = 32_768
 REDIS_PREFIX = "gateway:apq:"
 # Apollo Server answers a miss (and "not supported") with HTTP 200 whatever the media type and
 # with this header, and Apollo Client recognises the miss by its message: both as Apollo does.
@@ -83,7 +87,8 @@ class PersistedQueries:
         return ResolvedQuery(text)
 
     async def register(self, resolved: ResolvedQuery) -> None:
-        if resolved.register_as and self.store is not None:
+        too_long = len(resolved.text) > STORE_MAX_DOCUMENT_CHARS
+        if resolved.register_as and self.store is not None and not too_long:
             await self.store.set(resolved.register_as, resolved.text, STORE_TTL_SECONDS)
 
     def _from_safelist(self, query: str | None, sha256: str | None) -> ResolvedQuery:

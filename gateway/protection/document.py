@@ -19,18 +19,26 @@ from graphql.language import (
     TokenKind,
 )
 
+from gateway.graphql.document_cache import CACHED_DOCUMENTS, cacheable
 from gateway.protection import errors
 from gateway.protection.limits import Limits
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
-CACHED_QUERIES = 256
 
 
-@lru_cache(maxsize=CACHED_QUERIES)
 def count_tokens(query: str, limit: int) -> int:
     """Lexical tokens of `query`, counting no further than `limit + 1` (so a huge document
     costs no more to refuse than a small one). A syntax error stops the count: the parser
-    reports it."""
+    reports it. Remembered for documents the parser cache would keep, not for large ones."""
+    return _cached_count(query, limit) if cacheable(query) else _count(query, limit)
+
+
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _cached_count(query: str, limit: int) -> int:
+    return _count(query, limit)
+
+
+def _count(query: str, limit: int) -> int:
     lexer = Lexer(Source(query))
     count = 0
     try:
