@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 
-from gateway.config import Settings
+from gateway.config import ConfigurationError, Settings
 from gateway.observability.logs import JsonFormatter
 
 SANDBOX_PORT = 8081
@@ -27,12 +27,17 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    if args.command == "sandbox":
-        serve_sandbox(args)
-    elif args.command == "export-schema":
-        export_schema(Path(args.out))
-    else:
-        serve_gateway(args)
+    try:
+        if args.command == "sandbox":
+            serve_sandbox(args)
+        elif args.command == "export-schema":
+            export_schema(Path(args.out))
+        else:
+            serve_gateway(args)
+    except ConfigurationError as error:
+        # Fail closed: a deployment missing a secret stops here, naming the variable.
+        print(f"configuration error: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
 
 
 def serve_gateway(args: argparse.Namespace) -> None:
@@ -42,6 +47,7 @@ def serve_gateway(args: argparse.Namespace) -> None:
         if getattr(args, name) is not None
     }
     settings = Settings.from_env(**overrides)
+    _say(f"Upstream: {_upstream(settings)}", settings.log_format == "json")
     json_logs = settings.log_format == "json"
     _say(f"GraphiQL: {_url(settings.host, settings.port)}/graphql", json_logs)
     if settings.workers == 1:
@@ -124,7 +130,7 @@ def _log_config(log_level: str, json_logs: bool = False) -> dict[str, Any]:
     The access log's mask is a filter of the logger, so any handler gets masked records."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config.setdefault("filters", {})["mask_tokens"] = {
-        "()": "gateway.sandbox.access_log.MaskTokensFilter"
+        "()": "gateway.observability.access_log.MaskTokensFilter"
     }
     config["loggers"]["uvicorn.access"]["filters"] = ["mask_tokens"]
     if json_logs:
@@ -136,6 +142,12 @@ def _log_config(log_level: str, json_logs: bool = False) -> dict[str, Any]:
         "propagate": False,
     }
     return config
+
+
+def _upstream(settings: Settings) -> str:
+    if settings.uses_embedded_sandbox:
+        return "the embedded sandbox (demo business; GATEWAY_UPSTREAM=wix for real Wix)"
+    return settings.base_url
 
 
 def _url(host: str, port: int) -> str:

@@ -1,7 +1,8 @@
 """The gateway's Starlette app: `/graphql`, `/healthz`, `/readyz`, `/metrics` over one `WixClient`.
 
-With no Wix credentials configured the upstream is the embedded sandbox, reached through an
-in-process ASGI transport, so `python -m gateway` needs no second port and no network.
+With `GATEWAY_UPSTREAM=sandbox` (the default when no Wix variable is set) the upstream is the
+embedded sandbox, reached through an in-process ASGI transport, so `python -m gateway` needs no
+second port and no network. With `wix` the sandbox package is never imported.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import httpx
 from redis.asyncio import Redis
@@ -32,10 +34,11 @@ from gateway.observability.metrics import metrics_endpoint
 from gateway.observability.middleware import ObservabilityMiddleware
 from gateway.protection.rate_limit import buckets_from
 from gateway.protection.rate_limit_middleware import RateLimitMiddleware
-from gateway.sandbox.app import build_sandbox_app
-from gateway.sandbox.state import Sandbox
 from gateway.state.idempotency import idempotency_from
 from gateway.upstream import Upstream, UpstreamError
+
+if TYPE_CHECKING:
+    from gateway.sandbox.state import Sandbox
 
 # Generation-0 threshold once start-up objects are frozen. A GraphQL response allocates many
 # short-lived objects; with the default (700) the collector took about a third of the CPU at
@@ -68,6 +71,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     sandbox: Sandbox | None = None
     transport: httpx.AsyncBaseTransport | None = None
     if settings.uses_embedded_sandbox:
+        from gateway.sandbox.app import build_sandbox_app
+        from gateway.sandbox.state import Sandbox
+
         sandbox = Sandbox.open(settings.sandbox_db, clock)
         transport = httpx.ASGITransport(app=build_sandbox_app(sandbox))
     observability.configure(settings)

@@ -1,8 +1,10 @@
 """Settings, read once from environment variables (the README's "Configuration" table).
 
-Which upstream the gateway talks to follows from two variables: with neither `WIX_API_KEY` nor
-`WIX_BASE_URL` set it uses the embedded sandbox in process; with a key it calls Wix (or
-`WIX_BASE_URL` when that is set too, e.g. a standalone sandbox).
+Which upstream the gateway talks to is `GATEWAY_UPSTREAM` (`wix` or `sandbox`). Unset, it is
+`sandbox` (the embedded one, in process) only when no Wix variable is set at all, so `make run`
+needs no configuration while a deployment that sets any Wix variable but forgets its key fails
+at start instead of serving the demo business. `wix` calls Wix (or `WIX_BASE_URL` when set, e.g.
+a standalone sandbox) and needs `WIX_API_KEY` and `WIX_SITE_ID`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ EMBEDDED_SANDBOX_SITE_ID = "embedded-sandbox-site"
 # Availability changes with every booking: a cached slot list may only be a few seconds old.
 MAX_AVAILABILITY_CACHE_SECONDS = 10.0
 LOG_FORMATS = frozenset({"text", "json"})
+UPSTREAMS = ("wix", "sandbox")
 # Numeric settings by the bound they must keep (checked in this order by `Settings`).
 _POSITIVE = ("connect_timeout", "read_timeout", "call_deadline", "backoff_max")
 _AT_LEAST_ONE = (
@@ -53,14 +56,23 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+class ConfigurationError(ValueError):
+    """A setting is missing or invalid: the gateway refuses to start."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable; defaults suit `make run` on a laptop."""
 
+    upstream: str | None = None  # "wix" or "sandbox"; None: decided by the Wix variables
     wix_api_key: str | None = None
     wix_site_id: str | None = None
     wix_base_url: str | None = None
     sandbox_db: str = ":memory:"
+    # Callers (gateway/identity): admin secrets (comma-separated) that act with the API key, and
+    # the Wix Headless OAuth client whose visitor tokens anonymous callers get.
+    admin_keys: str = ""
+    wix_client_id: str | None = None
     # Upstream HTTP: per-attempt socket timeouts, and the deadline for a whole call with retries.
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
@@ -117,16 +129,41 @@ class Settings:
         ):
             for name in names:
                 if not keeps_bound(getattr(self, name)):
-                    raise ValueError(f"{ENV_NAMES[name]} {requirement}")
+                    raise ConfigurationError(f"{ENV_NAMES[name]} {requirement}")
         if self.cache_availability_seconds > MAX_AVAILABILITY_CACHE_SECONDS:
-            raise ValueError(
+            raise ConfigurationError(
                 f"{ENV_NAMES['cache_availability_seconds']} must be at most "
                 f"{MAX_AVAILABILITY_CACHE_SECONDS:g} (availability changes with every booking)"
             )
         if self.log_format not in LOG_FORMATS:
-            raise ValueError(f"{ENV_NAMES['log_format']} must be one of {sorted(LOG_FORMATS)}")
+            raise ConfigurationError(
+                f"{ENV_NAMES['log_format']} must be one of {sorted(LOG_FORMATS)}"
+            )
         if not 0 < self.port < 65536:
-            raise ValueError(f"{ENV_NAMES['port']} must be a TCP port")
+            raise ConfigurationError(f"{ENV_NAMES['port']} must be a TCP port")
+        self._check_upstream()
+
+    def _check_upstream(self) -> None:
+        """Fail closed: `wix` without its credentials, or the sandbox with Wix credentials, is
+        a configuration mistake, refused at start with the variable to fix."""
+        if self.upstream is not None and self.upstream not in UPSTREAMS:
+            raise ConfigurationError(
+                f"{ENV_NAMES['upstream']} must be one of {', '.join(UPSTREAMS)}"
+            )
+        if self.upstream_mode == "wix":
+            for name in ("wix_api_key", "wix_site_id"):
+                if not getattr(self, name):
+                    raise ConfigurationError(
+                        f"{ENV_NAMES[name]} is not set; the gateway calls Wix "
+                        f"({ENV_NAMES['upstream']}=wix, or a Wix variable is set) and needs it"
+                    )
+            return
+        for name in ("wix_api_key", "wix_site_id", "wix_base_url"):
+            if getattr(self, name):
+                raise ConfigurationError(
+                    f"{ENV_NAMES[name]} is set but {ENV_NAMES['upstream']}=sandbox serves the "
+                    "embedded demo business: unset it, or use GATEWAY_UPSTREAM=wix"
+                )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -145,8 +182,20 @@ class Settings:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
+    def upstream_mode(self) -> str:
+        """`wix` or `sandbox` (the embedded one)."""
+        if self.upstream is not None:
+            return self.upstream
+        wix_variables = (self.wix_api_key, self.wix_site_id, self.wix_base_url, self.wix_client_id)
+        return "wix" if any(wix_variables) else "sandbox"
+
+    @property
     def uses_embedded_sandbox(self) -> bool:
-        return self.wix_api_key is None and self.wix_base_url is None
+        return self.upstream_mode == "sandbox"
+
+    @property
+    def admin_key_list(self) -> list[str]:
+        return [key.strip() for key in self.admin_keys.split(",") if key.strip()]
 
     @property
     def base_url(self) -> str:
@@ -166,10 +215,13 @@ class Settings:
 
 # Field -> environment variable: the single list the README's configuration table mirrors.
 ENV_NAMES: dict[str, str] = {
+    "upstream": "GATEWAY_UPSTREAM",
     "wix_api_key": "WIX_API_KEY",
     "wix_site_id": "WIX_SITE_ID",
     "wix_base_url": "WIX_BASE_URL",
     "sandbox_db": "SANDBOX_DB",
+    "admin_keys": "GATEWAY_ADMIN_KEYS",
+    "wix_client_id": "WIX_CLIENT_ID",
     "connect_timeout": "WIX_CONNECT_TIMEOUT_SECONDS",
     "read_timeout": "WIX_READ_TIMEOUT_SECONDS",
     "call_deadline": "WIX_CALL_DEADLINE_SECONDS",
@@ -215,12 +267,12 @@ def _parse(name: str, raw: str, default: Any) -> Any:
         lowered = raw.lower()
         if lowered in _TRUE | _FALSE:
             return lowered in _TRUE
-        raise ValueError(f"{name} must be one of {sorted(_TRUE | _FALSE)}")
+        raise ConfigurationError(f"{name} must be one of {sorted(_TRUE | _FALSE)}")
     try:
         if isinstance(default, int):
             return int(raw)
         if isinstance(default, float):
             return float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
     return raw

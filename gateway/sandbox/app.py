@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.observability.access_log import mask_tokens
 from gateway.sandbox import controls
-from gateway.sandbox.access_log import mask_tokens
 from gateway.sandbox.errors import STATUS_CODES, WixError
 from gateway.sandbox.routes import WIX_ROUTES
 from gateway.sandbox.routing import Call, WixRoute, path_error

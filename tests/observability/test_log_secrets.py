@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from gateway.sandbox.access_log import mask_target
+from gateway.observability.access_log import mask_target
 from tests.protection import gateway_app
 from tests.served import served_gateway
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from gateway.sandbox.access_log import MaskTokensFilter, mask_tokens
+from gateway.observability.access_log import MaskTokensFilter, mask_tokens
 
 TOKEN = "Zx9_secret-token-value"
 
