@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from gateway.sandbox import controls
 from gateway.sandbox.access_log import mask_tokens
+from gateway.sandbox.body import parse_body
 from gateway.sandbox.errors import STATUS_CODES, WixError
 from gateway.sandbox.routes import WIX_ROUTES
 from gateway.sandbox.routing import Call, WixRoute
@@ -41,16 +41,7 @@ def _system_error(status: int, request_id: str) -> Response:
 
 
 async def _read_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise WixError(400, "INVALID_ARGUMENT", "Request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise WixError(400, "INVALID_ARGUMENT", "Request body must be a JSON object")
-    return body
+    return parse_body(await request.body())
 
 
 def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:

@@ -27,6 +27,7 @@ from gateway.graphql.pagination import (
 )
 from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local, now_local
 from gateway.graphql.time_slots.types import TimeSlot
+from gateway.graphql.time_slots.window import check_window
 from gateway.upstream.errors import UpstreamError
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ async def _zone(info: Info, time_zone: str | None) -> str:
 def _window(zone: str, from_: LocalDateTime | None, to: LocalDateTime | None) -> dict[str, str]:
     start = from_ or now_local(zone)
     end = to or start + DEFAULT_RANGE
-    if end <= start:
-        raise bad_user_input("`to` must be later than `from`", "to")
+    check_window(start, end)
     return {
         "fromLocalDate": format_local(start),
         "toLocalDate": format_local(end),
@@ -123,6 +123,7 @@ async def time_slots(
     after: str | None = None,
 ) -> Connection[TimeSlot]:
     """Appointment slots of one service (List Availability Time Slots)."""
+    check_window(from_, to)  # before the site's zone is fetched
 
     async def first_page() -> Json:
         body: Json = {
@@ -173,6 +174,7 @@ async def event_time_slots(
 ) -> Connection[TimeSlot]:
     """Class sessions (List Event Time Slots). `bookable: true` leaves out sessions that cannot
     be booked; otherwise all are listed. `minOpenSpots` drops sessions a party cannot fit in."""
+    check_window(from_, to)  # before the site's zone is fetched
     if min_open_spots is not None and min_open_spots < 1:
         raise bad_user_input("`minOpenSpots` must be at least 1", "minOpenSpots")
 
@@ -213,6 +215,7 @@ async def multi_service_time_slots(
     """Back-to-back slots for 2+ appointment services, in the order given. Wix needs one
     location for all of them; without `locationId` the first service's first business location
     is used (read through the services loader)."""
+    check_window(from_, to)  # before the site's zone is fetched
     if len(services) < 2:
         raise bad_user_input("`services` needs at least two service ids", "services")
 
