@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,9 @@ from gateway.sandbox.routing import Call, WixRoute
 from gateway.sandbox.state import RequestRecord, Sandbox
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+# What a handler raises when a body field has an unexpected JSON type or value.
+MALFORMED_INPUT = (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError)
+logger = logging.getLogger("gateway.sandbox")
 
 
 def _error_response(error: WixError, request_id: str) -> JSONResponse:
@@ -90,6 +94,12 @@ async def _serve(
         result = wix_route.handler(sandbox, call)
     except WixError as error:
         return _error_response(error, request_id)
+    except MALFORMED_INPUT as error:
+        # A handler read a field of another shape than Wix documents (a list for an object, a
+        # string for a number...): the request is at fault, and Wix answers such with a 400.
+        logger.info("malformed %s %s: %r", request.method, wix_route.template, error)
+        message = "Request fields have the wrong type or are out of range"
+        return _error_response(WixError(400, "INVALID_ARGUMENT", message), request_id)
     return JSONResponse(result, headers={"x-wix-request-id": request_id})
 
 
