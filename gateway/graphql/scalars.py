@@ -23,6 +23,10 @@ LocalDateTime = NewType("LocalDateTime", datetime)
 TimeZone = NewType("TimeZone", str)
 
 _LOCAL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
+# Years a date-time argument may fall in: every booking a site can hold, and far from the limits
+# of `datetime` (years 1..9999), so adding a range or a duration to an argument never overflows.
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2100
 
 
 class InvalidInput(ValueError):
@@ -93,16 +97,23 @@ def _parse_datetime(value: Any) -> DateTime:
         raise InvalidInput(f"{value!r} is not an ISO-8601 date-time") from None
     if parsed.tzinfo is None:
         raise InvalidInput(f"{value!r} has no offset; DateTime is an instant (use Z for UTC)")
-    return DateTime(parsed.astimezone(UTC))
+    return DateTime(_in_range(parsed, value).astimezone(UTC))
 
 
 def _parse_local_datetime(value: Any) -> LocalDateTime:
     if not isinstance(value, str) or not _LOCAL_RE.match(value):
         raise InvalidInput(f"{value!r} is not a local date-time like 2025-01-10T09:00:00")
     try:
-        return LocalDateTime(datetime.fromisoformat(value))
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInput(f"{value!r} is not a valid local date-time") from None
+    return LocalDateTime(_in_range(parsed, value))
+
+
+def _in_range(parsed: datetime, value: str) -> datetime:
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise InvalidInput(f"{value!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+    return parsed
 
 
 def _parse_time_zone(value: Any) -> TimeZone:

@@ -15,6 +15,7 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from gateway.graphql.context import Context
+from gateway.http.error_codes import OPERATION_RESOLUTION_FAILURE, with_codes
 from gateway.http.media import JSON
 from gateway.http.params import OperationParams, ProtocolError
 from gateway.http.persisted_queries import PersistedQueries
@@ -97,10 +98,14 @@ class OperationRunner:
                 {"allow": "POST"},
             ) from None
         except CannotGetOperationTypeError as error:
-            return Outcome(_body([GraphQLError(error.as_http_error_reason())]), False)
+            message = error.as_http_error_reason()
+            return Outcome(error_body(message, OPERATION_RESOLUTION_FAILURE), False)
         executed = _executed(result)
         if executed:
             await self._persisted.register(resolved)  # a valid document: worth keeping
+        if result.errors:
+            pre_execution = isinstance(result, PreExecutionError)
+            with_codes(result.errors, pre_execution=pre_execution, executed=executed)
         body = _body(result.errors, result.extensions)
         if executed:  # a request error has no `data` entry at all
             body = {"data": result.data, **body}

@@ -75,7 +75,7 @@ def from_body(
         raise ProtocolError(400, "The request has no body")
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # or nested too deep to parse
         raise ProtocolError(400, "The request body is not valid JSON") from None
     if isinstance(payload, list):
         return _batch(payload, max_batch_size)
@@ -124,7 +124,7 @@ def _json_param(params: Mapping[str, str], name: str) -> Any:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ProtocolError(400, f"`{name}` must be JSON") from None
 
 

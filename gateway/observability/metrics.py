@@ -9,6 +9,7 @@ only the first `MAX_OPERATION_LABELS` distinct names get a label of their own pe
 from __future__ import annotations
 
 import os
+import re
 import threading
 from typing import Any
 
@@ -91,6 +92,10 @@ def child(metric: Counter | Histogram, *labels: str) -> Any:
     return found
 
 
+# A GraphQL Name (https://spec.graphql.org/October2021/#Name), the only operation names there are.
+_GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
+
+
 class _OperationLabels:
     """Bounded label values for client-chosen operation names."""
 
@@ -102,6 +107,8 @@ class _OperationLabels:
     def __call__(self, name: str | None) -> str:
         if not name:
             return ANONYMOUS
+        if not _GRAPHQL_NAME.fullmatch(name):  # no operation has it; may not even be UTF-8
+            return OTHER
         if name in self._seen:
             return name
         with self._lock:

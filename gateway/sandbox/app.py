@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -16,12 +16,16 @@ from starlette.routing import BaseRoute, Route
 
 from gateway.observability.access_log import mask_tokens
 from gateway.sandbox import controls
+from gateway.sandbox.body import parse_body
 from gateway.sandbox.errors import STATUS_CODES, WixError
 from gateway.sandbox.routes import WIX_ROUTES
 from gateway.sandbox.routing import Call, WixRoute, path_error
 from gateway.sandbox.state import RequestRecord, Sandbox
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+# What a handler raises when a body field has an unexpected JSON type or value.
+MALFORMED_INPUT = (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError)
+logger = logging.getLogger("gateway.sandbox")
 
 
 def _error_response(error: WixError, request_id: str) -> JSONResponse:
@@ -41,16 +45,7 @@ def _system_error(status: int, request_id: str) -> Response:
 
 
 async def _read_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise WixError(400, "INVALID_ARGUMENT", "Request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise WixError(400, "INVALID_ARGUMENT", "Request body must be a JSON object")
-    return body
+    return parse_body(await request.body())
 
 
 def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:
@@ -102,6 +97,12 @@ async def _serve(
         result = wix_route.handler(sandbox, call)
     except WixError as error:
         return _error_response(error, request_id)
+    except MALFORMED_INPUT as error:
+        # A handler read a field of another shape than Wix documents (a list for an object, a
+        # string for a number...): the request is at fault, and Wix answers such with a 400.
+        logger.info("malformed %s %s: %r", request.method, wix_route.template, error)
+        message = "Request fields have the wrong type or are out of range"
+        return _error_response(WixError(400, "INVALID_ARGUMENT", message), request_id)
     return JSONResponse(result, headers={"x-wix-request-id": request_id})
 
 

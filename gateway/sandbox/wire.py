@@ -11,6 +11,10 @@ from gateway.sandbox.errors import WixError, invalid
 
 _LOCAL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
 _ZONES: frozenset[str] | None = None
+# Dates the sandbox accepts: far wider than any booking, and far enough from `datetime`'s own
+# limits (years 1..9999) that adding a slot, a buffer or a year of range can never overflow.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
 
 
 def utc_iso(moment: datetime) -> str:
@@ -28,7 +32,11 @@ def parse_local(value: Any, field: str) -> datetime:
     """A naive local date-time; accepts `...:ss` and `...:ss.SSS`, rejects dates and offsets."""
     if not isinstance(value, str) or not _LOCAL_RE.match(value):
         raise invalid(field, "must be a valid local date-time", "FORMAT")
-    return datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:  # well formed but no such date, e.g. 2025-02-30
+        raise invalid(field, "must be a valid local date-time", "FORMAT") from None
+    return _in_range(moment, field)
 
 
 def parse_utc(value: Any, field: str) -> datetime:
@@ -39,7 +47,7 @@ def parse_utc(value: Any, field: str) -> datetime:
         raise invalid(field, "must be a valid ISO-8601 date-time", "FORMAT") from None
     if moment.tzinfo is None:
         raise invalid(field, "must carry a time zone offset", "FORMAT")
-    return moment.astimezone(UTC)
+    return _in_range(moment, field).astimezone(UTC)
 
 
 def parse_instant(value: Any, zone: ZoneInfo, field: str) -> datetime:
@@ -50,9 +58,17 @@ def parse_instant(value: Any, zone: ZoneInfo, field: str) -> datetime:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise WixError(400, "INVALID_DATE_FORMAT", f"{field} must be an ISO date-time") from None
+    _in_range(moment, field)
     if moment.tzinfo is None:
         return to_utc(moment, zone)
     return moment.astimezone(UTC)
+
+
+def _in_range(moment: datetime, field: str) -> datetime:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        years = f"{EARLIEST_YEAR} to {LATEST_YEAR}"
+        raise invalid(field, f"must be a date-time in the years {years}", "OUT_OF_RANGE")
+    return moment
 
 
 def zone(name: Any, field: str = "timeZone") -> ZoneInfo:

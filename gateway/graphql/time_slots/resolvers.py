@@ -27,6 +27,7 @@ from gateway.graphql.pagination import (
 )
 from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local
 from gateway.graphql.time_slots.types import TimeSlot
+from gateway.graphql.time_slots.window import check_window
 from gateway.upstream.errors import UpstreamError
 
 if TYPE_CHECKING:
@@ -51,8 +52,7 @@ def _window(
     """The local window to list: `from` defaults to the business clock's now in `zone`."""
     start = from_ or LocalDateTime(info.context.clock.local_now(zone))
     end = to or start + DEFAULT_RANGE
-    if end <= start:
-        raise bad_user_input("`to` must be later than `from`", "to")
+    check_window(start, end)
     return {
         "fromLocalDate": format_local(start),
         "toLocalDate": format_local(end),
@@ -126,6 +126,7 @@ async def time_slots(
     after: str | None = None,
 ) -> Connection[TimeSlot]:
     """Appointment slots of one service (List Availability Time Slots)."""
+    check_window(from_, to)  # before the site's zone is fetched
 
     async def first_page() -> Json:
         body: Json = {
@@ -176,6 +177,7 @@ async def event_time_slots(
 ) -> Connection[TimeSlot]:
     """Class sessions (List Event Time Slots). `bookable: true` leaves out sessions that cannot
     be booked; otherwise all are listed. `minOpenSpots` drops sessions a party cannot fit in."""
+    check_window(from_, to)  # before the site's zone is fetched
     if min_open_spots is not None and min_open_spots < 1:
         raise bad_user_input("`minOpenSpots` must be at least 1", "minOpenSpots")
 
@@ -216,6 +218,7 @@ async def multi_service_time_slots(
     """Back-to-back slots for 2+ appointment services, in the order given. Wix needs one
     location for all of them; without `locationId` the first service's first business location
     is used (read through the services loader)."""
+    check_window(from_, to)  # before the site's zone is fetched
     if len(services) < 2:
         raise bad_user_input("`services` needs at least two service ids", "services")
 

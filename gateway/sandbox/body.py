@@ -1,0 +1,64 @@
+"""Reading a request body: one JSON object, refused with Wix's 400 envelope when it is not.
+
+Python's `json` accepts what the handlers and SQLite cannot take: nesting deep enough to exhaust
+the interpreter's recursion limit (while parsing, or later in a recursive helper such as
+`wire.compact`) and escaped lone surrogates (`"\\ud800"`), which are not Unicode text and cannot
+be stored or encoded as UTF-8. Both are refused here, once, before any handler runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gateway.sandbox.errors import WixError
+
+# Deepest nesting of objects and arrays a body may have; Wix request bodies nest a few levels.
+MAX_DEPTH = 64
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """The JSON object of a request body (`{}` when empty)."""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
+        raise _bad_body("Request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise _bad_body("Request body must be a JSON object")
+    check_json(body)
+    return body
+
+
+def check_json(value: Any) -> None:
+    """Refuse nesting deeper than `MAX_DEPTH` and strings (or keys) that are not Unicode text."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if not is_unicode_text(item):
+                raise _bad_body("Request body has a string that is not valid Unicode")
+            continue
+        if not isinstance(item, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            raise _bad_body(f"Request body nests deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            pending.extend((key, depth) for key in item)
+            pending.extend((child, depth + 1) for child in item.values())
+        else:
+            pending.extend((child, depth + 1) for child in item)
+
+
+def is_unicode_text(text: str) -> bool:
+    """False for a string holding a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _bad_body(message: str) -> WixError:
+    return WixError(400, "INVALID_ARGUMENT", message)
