@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from gateway.app import GC_GEN0_THRESHOLD, create_app
 from gateway.clock import Clock
-from gateway.config import WIX_PUBLIC_BASE_URL, Settings
+from gateway.config import WIX_PUBLIC_BASE_URL, ConfigurationError, Settings
 from gateway.sandbox.state import FaultRule, Sandbox
 
 SITE_PROPERTIES = "/site-properties/v4/properties"
@@ -57,7 +57,9 @@ async def test_graphql_is_served(gateway: httpx.AsyncClient) -> None:
 
 
 async def test_standalone_sandbox_over_http(served_sandbox_url: str, clock: Clock) -> None:
-    settings = Settings(wix_base_url=served_sandbox_url, wix_api_key="any", gc_freeze=False)
+    settings = Settings(
+        wix_base_url=served_sandbox_url, wix_api_key="any", wix_site_id="any", gc_freeze=False
+    )
     app = create_app(settings, clock)
     assert app.state.sandbox is None
     transport = httpx.ASGITransport(app=app)
@@ -89,12 +91,42 @@ def test_settings_choose_the_upstream() -> None:
     embedded = Settings.from_env({})
     assert embedded.uses_embedded_sandbox and embedded.api_key
     real = Settings.from_env({"WIX_API_KEY": "k", "WIX_SITE_ID": "s"})
+    assert real.upstream_mode == "wix"
     assert (real.base_url, real.api_key, real.site_id) == (WIX_PUBLIC_BASE_URL, "k", "s")
-    standalone = Settings.from_env({"WIX_API_KEY": "k", "WIX_BASE_URL": "http://127.0.0.1:8081/"})
+    standalone = Settings.from_env(
+        {
+            "GATEWAY_UPSTREAM": "wix",
+            "WIX_API_KEY": "k",
+            "WIX_SITE_ID": "s",
+            "WIX_BASE_URL": "http://127.0.0.1:8081/",
+        }
+    )
     assert (standalone.uses_embedded_sandbox, standalone.base_url) == (
         False,
         "http://127.0.0.1:8081",
     )
+    # The embedded sandbox may still mint visitor tokens for its demo OAuth client.
+    assert Settings.from_env({"GATEWAY_UPSTREAM": "sandbox", "WIX_CLIENT_ID": "c"}).wix_client_id
+
+
+@pytest.mark.parametrize(
+    ("environ", "names"),
+    [
+        ({"GATEWAY_UPSTREAM": "wix"}, "WIX_API_KEY"),
+        ({"GATEWAY_UPSTREAM": "wix", "WIX_API_KEY": "k"}, "WIX_SITE_ID"),
+        # Any Wix variable means Wix: a forgotten key never falls back to the demo business.
+        ({"WIX_SITE_ID": "s"}, "WIX_API_KEY"),
+        ({"WIX_BASE_URL": "http://127.0.0.1:8081"}, "WIX_API_KEY"),
+        ({"WIX_CLIENT_ID": "c"}, "WIX_API_KEY"),
+        ({"GATEWAY_UPSTREAM": "sandbox", "WIX_API_KEY": "k"}, "WIX_API_KEY"),
+        ({"GATEWAY_UPSTREAM": "staging"}, "GATEWAY_UPSTREAM"),
+    ],
+)
+def test_a_configuration_that_would_not_reach_the_intended_upstream_is_refused(
+    environ: dict[str, str], names: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=names):
+        Settings.from_env(environ)
 
 
 def test_settings_parse_numbers_and_flags() -> None:

@@ -86,7 +86,10 @@ class Recorder:
 @pytest.fixture
 async def recorded() -> AsyncIterator[tuple[WixClient, Recorder]]:
     recorder = Recorder()
-    client = WixClient(Settings(wix_api_key="key-123"), transport=httpx.MockTransport(recorder))
+    client = WixClient(
+        Settings(wix_api_key="key-123", wix_site_id="site-1"),
+        transport=httpx.MockTransport(recorder),
+    )
     yield client, recorder
     await client.aclose()
 

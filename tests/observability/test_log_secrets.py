@@ -44,7 +44,7 @@ def _assert_no_secret(text: str) -> None:
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_the_served_process_prints_no_secret(log_format: str) -> None:
-    env = {"WIX_API_KEY": API_KEY, "GATEWAY_LOG_FORMAT": log_format}
+    env = {"WIX_API_KEY": API_KEY, "WIX_SITE_ID": "site-1", "GATEWAY_LOG_FORMAT": log_format}
     # The API key makes the gateway call Wix, so point it at a port nobody listens on: the
     # calls fail (logged as warnings), which is one more path the key must not take to a log.
     env["WIX_BASE_URL"] = "http://127.0.0.1:9"
