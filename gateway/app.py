@@ -30,12 +30,15 @@ from gateway.http.cors import cors_middleware
 from gateway.http.graphql_endpoint import GraphQLEndpoint
 from gateway.http.limits import BodySizeLimitMiddleware
 from gateway.http.persisted_queries import persisted_queries_from
+from gateway.identity.callers import AdminKeys, Callers
+from gateway.identity.visitor_sessions import VisitorSessions
 from gateway.observability.metrics import metrics_endpoint
 from gateway.observability.middleware import ObservabilityMiddleware
 from gateway.protection.rate_limit import buckets_from
 from gateway.protection.rate_limit_middleware import RateLimitMiddleware
 from gateway.state.idempotency import idempotency_from
-from gateway.upstream import Upstream, UpstreamError
+from gateway.upstream import Upstream, UpstreamError, WixClient
+from gateway.upstream.oauth import OAuthApi
 
 if TYPE_CHECKING:
     from gateway.sandbox.state import Sandbox
@@ -119,7 +122,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.wix_client = client
     app.state.sandbox = sandbox
     app.state.idempotency = idempotency_from(redis, clock)
+    app.state.callers = callers_from(settings, client, clock)
     return app
+
+
+def callers_from(settings: Settings, client: WixClient, clock: Clock) -> Callers:
+    """Admin keys, and visitor sessions when a Wix Headless client id is configured."""
+    visitors = None
+    if settings.wix_client_id:
+        visitors = VisitorSessions(OAuthApi(client), settings.wix_client_id, clock)
+    return Callers(AdminKeys(settings.admin_key_list), visitors)
 
 
 def _freeze_startup_garbage() -> None:

@@ -12,6 +12,7 @@ from gateway.clock import Clock
 if TYPE_CHECKING:
     from gateway.config import Settings
     from gateway.graphql.loaders import Loaders
+    from gateway.identity.callers import Caller
     from gateway.state.idempotency import Idempotency
     from gateway.upstream import Upstream
 
@@ -22,7 +23,7 @@ class Context:
     loaders: Loaders
     settings: Settings | None = None
     clock: Clock = field(default_factory=Clock)  # business time: the app's one clock
-    authorization: str | None = None  # the caller's header: idempotency keys are scoped by it
+    caller: Caller | None = None  # who is calling (None: a context built by hand, in tests)
     idempotency: Idempotency | None = None
 
 

@@ -23,6 +23,7 @@ from gateway.graphql.forms.resolvers import FormQueries
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
 from gateway.graphql.services.resolvers import ServiceQueries
 from gateway.graphql.time_slots.resolvers import TimeSlotQueries
+from gateway.identity.visitor_fields import VisitorFieldsOnly
 from gateway.observability.extension import OperationObserver
 from gateway.observability.scope import current_request_id
 from gateway.protection.extension import QueryProtection
@@ -84,6 +85,7 @@ schema = GatewaySchema(
     # QueryProtection first: its limits run before parsing and validation.
     extensions=[
         QueryProtection,
+        VisitorFieldsOnly,  # after validation (inner hooks run first), before any resolver
         BoundedParserCache,
         BoundedValidationCache,
         OperationObserver,

@@ -7,20 +7,27 @@ from starlette.requests import Request
 
 from gateway.graphql.context import Context
 from gateway.graphql.loaders import Loaders
+from gateway.identity.callers import Caller
 from gateway.upstream import Upstream
 
+# A visitor session (a Wix refresh token) travels between the client and the gateway here.
+VISITOR_SESSION_HEADER = "x-visitor-refresh-token"
 
-def build_context(request: Request) -> Context:
-    """Bind the caller's `Authorization` (visitor, member or app token) to the upstream, or none
-    (the configured API key is used), and start this request's loaders."""
+
+async def build_context(request: Request) -> Context:
+    """Identify the caller (`gateway.identity`), bind what Wix should see of them to the
+    upstream, and start this request's loaders. Raises `UpstreamError` when an anonymous caller
+    needs a visitor token and Wix gives none."""
     state = request.app.state
-    authorization = request.headers.get("authorization")
-    upstream = Upstream(state.wix_client, authorization)
+    caller: Caller = await state.callers.identify(
+        request.headers.get("authorization"), request.headers.get(VISITOR_SESSION_HEADER)
+    )
+    upstream = Upstream(state.wix_client, caller.authorization)
     return Context(
         upstream=upstream,
         loaders=Loaders(upstream),
         settings=state.settings,
         clock=state.clock,
-        authorization=authorization,
+        caller=caller,
         idempotency=state.idempotency,
     )

@@ -16,8 +16,9 @@ ALLOWED_HEADERS = [
     "content-type",
     "x-request-id",
     "x-gateway-debug-upstream",
+    "x-visitor-refresh-token",  # an anonymous client's Wix visitor session (gateway.identity)
 ]
-EXPOSED_HEADERS = ["x-request-id", "retry-after"]
+EXPOSED_HEADERS = ["x-request-id", "retry-after", "x-visitor-refresh-token"]
 PREFLIGHT_MAX_AGE = 600
 
 

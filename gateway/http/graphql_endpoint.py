@@ -28,8 +28,9 @@ from starlette.types import Receive, Scope, Send
 from strawberry.http.ides import get_graphql_ide_html
 
 from gateway.config import Settings
+from gateway.graphql.context import Context
 from gateway.http.cache_control import NO_STORE, CacheControl
-from gateway.http.context import build_context
+from gateway.http.context import VISITOR_SESSION_HEADER, build_context
 from gateway.http.execution import (
     METHOD_NOT_ALLOWED,
     QUERIES,
@@ -40,8 +41,11 @@ from gateway.http.execution import (
 from gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, accepts_html, response_media_type
 from gateway.http.params import ProtocolError, from_body, from_query_string
 from gateway.http.persisted_queries import PersistedQueries
+from gateway.upstream.errors import UPSTREAM_TIMEOUT, UpstreamError
 
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
+SERVICE_UNAVAILABLE = 503
+GATEWAY_TIMEOUT = 504
 # GET answers depend on content negotiation and on the caller's identity.
 GET_VARY = "Accept, Authorization"
 
@@ -84,27 +88,52 @@ class GraphQLEndpoint:
 
     async def _get(self, request: Request, media_type: str) -> Response:
         params = from_query_string(request.query_params)
-        outcome = await self._runner.run(params, build_context(request), QUERIES)
+        context = await _context(request)
+        outcome = await self._runner.run(params, context, QUERIES)
         headers = {"vary": GET_VARY, "cache-control": NO_STORE, **outcome.headers}
-        if outcome.succeeded and outcome.query is not None:
+        session = _visitor_session(context)
+        if outcome.succeeded and outcome.query is not None and not session:
             private = "authorization" in request.headers
             headers["cache-control"] = self._cache_control.header(outcome.query, private=private)
         body = outcome.render(media_type)
-        return json_response(body, outcome.status(media_type), media_type, headers)
+        return json_response(body, outcome.status(media_type), media_type, headers | session)
 
     async def _post(self, request: Request, media_type: str) -> Response:
         content = await request.body()
         params = from_body(request.headers.get("content-type"), content, self._max_batch_size)
-        context = build_context(request)
+        context = await _context(request)
+        session = _visitor_session(context)
         if isinstance(params, list):
             outcomes = await asyncio.gather(
                 *(self._runner.run(one, context, QUERIES_AND_MUTATIONS) for one in params)
             )
             bodies = [outcome.render(media_type) for outcome in outcomes]
-            return json_response(bodies, 200, media_type)
+            return json_response(bodies, 200, media_type, session)
         outcome = await self._runner.run(params, context, QUERIES_AND_MUTATIONS)
         body = outcome.render(media_type)
-        return json_response(body, outcome.status(media_type), media_type, outcome.headers)
+        headers = outcome.headers | session
+        return json_response(body, outcome.status(media_type), media_type, headers)
+
+
+async def _context(request: Request) -> Context:
+    """The request's context; Wix refusing an anonymous caller a visitor token answers 503
+    (or 504) with the upstream error's code, before any operation runs."""
+    try:
+        return await build_context(request)
+    except UpstreamError as error:
+        status = GATEWAY_TIMEOUT if error.code == UPSTREAM_TIMEOUT else SERVICE_UNAVAILABLE
+        raise ProtocolError(
+            status, f"Could not start a Wix visitor session: {error.message}", error.code
+        ) from None
+
+
+def _visitor_session(context: Context) -> dict[str, str]:
+    """The visitor session handed back to an anonymous client, so it stays one Wix visitor.
+    Such a response belongs to one visitor: never stored by shared caches (`no-store`)."""
+    caller = context.caller
+    if caller is None or caller.visitor_refresh_token is None:
+        return {}
+    return {VISITOR_SESSION_HEADER: caller.visitor_refresh_token, "cache-control": NO_STORE}
 
 
 def json_response(

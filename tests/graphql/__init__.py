@@ -2,12 +2,16 @@
 
 Test modules import the `gateway` fixture from here. Upstream calls are counted from the
 embedded sandbox's request log (`app.state.sandbox`), cleared with `gateway.reset_calls()`.
+Requests carry the tests' admin key (`ADMIN`) unless a test asks for an anonymous caller
+(`gateway.post(..., anonymous=True)`) or sends its own `Authorization`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +28,9 @@ from gateway.sandbox import seed
 from gateway.sandbox.state import Sandbox
 from gateway.upstream import Upstream
 from tests.frozen import FROZEN_AT
+
+TEST_ADMIN_KEY = "test-admin-key"
+ADMIN = {"authorization": f"Bearer {TEST_ADMIN_KEY}"}
 
 # Three services with three distinct booking forms, and what each form requires.
 BOOKED_SERVICES = {
@@ -53,9 +60,16 @@ class Gateway:
         """The gateway's own upstream layer, to set up data in the sandbox over its REST API."""
         return Upstream(self.app.state.wix_client)
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The whole GraphQL response (data and errors)."""
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, anonymous: bool = False
+    ) -> dict[str, Any]:
+        """The whole GraphQL response (data and errors), as the admin or, with `anonymous`,
+        with no Authorization at all."""
+        body = {"query": query, "variables": variables}
+        request = self.http.build_request("POST", "/graphql", json=body)
+        if anonymous:
+            del request.headers["authorization"]
+        response = await self.http.send(request)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -73,15 +87,29 @@ class Gateway:
         return Counter(self.sandbox.request_log()["countsByRoute"])
 
 
+@asynccontextmanager
+async def open_gateway(
+    settings: Settings, clock: Clock, headers: dict[str, str] | None = None
+) -> AsyncIterator[Gateway]:
+    """The gateway app on `settings` (plus the tests' admin key) over ASGI; its client sends
+    `ADMIN` and `headers` with every request."""
+    if not settings.admin_keys:
+        settings = dataclasses.replace(settings, admin_keys=TEST_ADMIN_KEY)
+    app = create_app(settings, clock)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gateway", headers={**ADMIN, **(headers or {})}
+    ) as http:
+        yield Gateway(app, http)
+    await app.state.wix_client.aclose()
+
+
 @pytest.fixture
 async def gateway(clock: Clock) -> AsyncIterator[Gateway]:
     """The gateway app over a fresh embedded sandbox (no Wix credentials configured), both on the
     test's frozen clock."""
-    app = create_app(Settings(), clock)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-        yield Gateway(app, http)
-    await app.state.wix_client.aclose()
+    async with open_gateway(Settings(), clock) as opened:
+        yield opened
 
 
 def local_today() -> date:

@@ -10,13 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
-
-from gateway.app import create_app
 from gateway.clock import Clock
 from gateway.config import Settings
 from tests.frozen import FROZEN_AT
-from tests.graphql import Gateway
+from tests.graphql import Gateway, open_gateway
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -25,11 +22,9 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 async def running(settings: Settings | None = None) -> AsyncIterator[Gateway]:
     """A fresh gateway (its own embedded sandbox, caches and persisted-query store), on a clock
     frozen at the tests' instant."""
-    app = create_app(settings or Settings(gc_freeze=False), Clock(frozen_at=FROZEN_AT))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-        yield Gateway(app, http)
-    await app.state.wix_client.aclose()
+    clock = Clock(frozen_at=FROZEN_AT)
+    async with open_gateway(settings or Settings(gc_freeze=False), clock) as gateway:
+        yield gateway
 
 
 def sha256(query: str) -> str:

@@ -10,24 +10,19 @@ from typing import Any
 
 import httpx
 
-from gateway.app import create_app
 from gateway.clock import Clock
 from gateway.config import Settings
 from tests.frozen import FROZEN_AT
-from tests.graphql import Gateway
+from tests.graphql import Gateway, open_gateway
 
 JSON = {"accept": "application/json"}
 
 
 @asynccontextmanager
 async def gateway_app(**settings: Any) -> AsyncIterator[Gateway]:
-    app = create_app(Settings(gc_freeze=False, **settings), Clock(frozen_at=FROZEN_AT))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://gateway", headers=JSON
-    ) as http:
-        yield Gateway(app, http)
-    await app.state.wix_client.aclose()
+    clock = Clock(frozen_at=FROZEN_AT)
+    async with open_gateway(Settings(gc_freeze=False, **settings), clock, JSON) as gateway:
+        yield gateway
 
 
 async def graphql(

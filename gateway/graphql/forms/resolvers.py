@@ -6,6 +6,7 @@ import strawberry
 
 from gateway.graphql.context import Info
 from gateway.graphql.forms.types import Form
+from gateway.identity.visitor_fields import visitor_safe
 
 
 async def form(info: Info, id: strawberry.ID) -> Form | None:
@@ -16,5 +17,7 @@ async def form(info: Info, id: strawberry.ID) -> Form | None:
 @strawberry.type
 class FormQueries:
     form: Form | None = strawberry.field(
-        resolver=form, description="A booking form with its fields; null when there is none."
+        metadata=visitor_safe(),
+        resolver=form,
+        description="A booking form with its fields; null when there is none.",
     )

@@ -9,6 +9,7 @@ from gateway.graphql.errors import check_first
 from gateway.graphql.pagination import Connection, Page, node_fields, offset_paged
 from gateway.graphql.services.filters import ServiceFilter
 from gateway.graphql.services.types import Service
+from gateway.identity.visitor_fields import visitor_safe
 
 MAX_FIRST = 100  # Query Services' paging.limit maximum (and default)
 
@@ -51,8 +52,12 @@ async def service(info: Info, id: strawberry.ID) -> Service | None:
 @strawberry.type
 class ServiceQueries:
     services: Connection[Service] = strawberry.field(
-        resolver=services, description="Services in creation order (Query Services)."
+        metadata=visitor_safe(),
+        resolver=services,
+        description="Services in creation order (Query Services).",
     )
     service: Service | None = strawberry.field(
-        resolver=service, description="One service; null when there is none with this id."
+        metadata=visitor_safe(),
+        resolver=service,
+        description="One service; null when there is none with this id.",
     )

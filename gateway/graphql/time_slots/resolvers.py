@@ -28,6 +28,7 @@ from gateway.graphql.pagination import (
 from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local
 from gateway.graphql.time_slots.types import TimeSlot
 from gateway.graphql.time_slots.window import check_window
+from gateway.identity.visitor_fields import visitor_safe
 from gateway.upstream.errors import UpstreamError
 
 if TYPE_CHECKING:
@@ -277,25 +278,31 @@ async def service_time_slots(
 @strawberry.type
 class TimeSlotQueries:
     time_slots: Connection[TimeSlot] = strawberry.field(
+        metadata=visitor_safe(),
         resolver=time_slots,
         description="Appointment slots of a service, by start time. `from`/`to` are wall "
         "times in `timeZone` (default: the site's zone); `from` defaults to now, `to` to "
         "`from` + 7 days.",
     )
     time_slot: TimeSlot | None = strawberry.field(
+        metadata=visitor_safe(),
         resolver=time_slot,
         description="One appointment slot with all its free resources, to re-check before "
         "booking; null when it is not available.",
     )
     event_time_slots: Connection[TimeSlot] = strawberry.field(
+        metadata=visitor_safe(),
         resolver=event_time_slots,
         description="Class sessions. `bookable: true` leaves out sessions that cannot be "
         "booked; `minOpenSpots` leaves out those a party of that size cannot join.",
     )
     event_time_slot: TimeSlot | None = strawberry.field(
-        resolver=event_time_slot, description="One class session by its event id."
+        metadata=visitor_safe(),
+        resolver=event_time_slot,
+        description="One class session by its event id.",
     )
     multi_service_time_slots: Connection[TimeSlot] = strawberry.field(
+        metadata=visitor_safe(),
         resolver=multi_service_time_slots,
         description="Back-to-back slots for two or more appointment services, in the order "
         "given, at one location (default: the first service's first business location).",

@@ -20,7 +20,7 @@ from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import FaultRule, Sandbox
 from gateway.state.idempotency import RedisBackend
 from tests.conftest import AUTH
-from tests.graphql import Gateway, gateway, next_weekday
+from tests.graphql import ADMIN, TEST_ADMIN_KEY, Gateway, gateway, next_weekday
 from tests.graphql.mutations import (
     CANCEL,
     CONTACT,
@@ -189,13 +189,16 @@ async def replicas(
             wix_site_id=AUTH["wix-site-id"],
             redis_url=redis_url,
             gc_freeze=False,
+            admin_keys=TEST_ADMIN_KEY,
         )
         apps = [create_app(settings, clock) for _ in range(2)]
         async with AsyncExitStack() as stack:
             clients = [
                 await stack.enter_async_context(
                     httpx.AsyncClient(
-                        transport=httpx.ASGITransport(app=app), base_url="http://gateway"
+                        transport=httpx.ASGITransport(app=app),
+                        base_url="http://gateway",
+                        headers=ADMIN,
                     )
                 )
                 for app in apps

@@ -19,21 +19,25 @@ from gateway.graphql.bookings.mutations.status_changes import (
     mark_booking_as_pending,
     update_number_of_participants,
 )
+from gateway.identity.visitor_fields import visitor_safe
 
 
 @strawberry.type
 class BookingMutations:
     book_appointment = strawberry.mutation(
+        metadata=visitor_safe("input.confirm", "input.paymentStatus", "input.contact.contactId"),
         resolver=book_appointment,
         description="Book an appointment slot: re-check the slot and the form answers, create "
         "the booking and, with `confirm`, confirm it.",
     )
     book_class_session = strawberry.mutation(
+        metadata=visitor_safe("input.confirm", "input.paymentStatus", "input.contact.contactId"),
         resolver=book_class_session,
         description="Join a class session: check it has room for the party, create the "
         "booking and, with `confirm`, confirm it.",
     )
     book_course = strawberry.mutation(
+        metadata=visitor_safe("input.confirm", "input.paymentStatus", "input.contact.contactId"),
         resolver=book_course,
         description="Join a whole course: count the places left, create the booking and, with "
         "`confirm`, confirm it.",

@@ -44,6 +44,7 @@ from gateway.graphql.bookings.mutations.rescheduling import verify_new_slot
 from gateway.graphql.bookings.types import AllowedActions, Booking
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
+from gateway.identity.visitor_fields import visitor_safe
 from gateway.upstream.errors import UpstreamError
 from gateway.upstream.paths import InvalidPathValue
 
@@ -243,11 +244,13 @@ class AnonymousMutations:
         "customer can see, cancel or reschedule the booking without an account.",
     )
     cancel_booking_anonymously = strawberry.mutation(
+        metadata=visitor_safe(),
         resolver=cancel_booking_anonymously,
         description="Cancel the booking of an anonymous link, when its policy allows; needs "
         "no Authorization header.",
     )
     reschedule_booking_anonymously = strawberry.mutation(
+        metadata=visitor_safe(),
         resolver=reschedule_booking_anonymously,
         description="Move the booking of an anonymous link to `newSlot` (checked first), when "
         "its policy allows; needs no Authorization header.",
@@ -257,6 +260,7 @@ class AnonymousMutations:
 @strawberry.type
 class AnonymousQueries:
     anonymous_booking: AnonymousBooking | None = strawberry.field(
+        metadata=visitor_safe(),
         resolver=anonymous_booking,
         description="The booking of an anonymous link and what the link allows; null when the "
         "token is not valid. Needs no Authorization header.",

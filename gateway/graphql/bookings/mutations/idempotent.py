@@ -57,7 +57,7 @@ async def run_idempotent(
         raise RuntimeError("the app has no idempotency store (app.state.idempotency)")
     try:
         return await context.idempotency.run(
-            scoped_key(key, context.authorization),
+            scoped_key(key, context.caller.scope if context.caller else None),
             fingerprint(operation, request_payload(request)),
             flow,
         )

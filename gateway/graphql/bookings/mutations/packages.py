@@ -34,6 +34,7 @@ from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
 from gateway.graphql.scalars import LocalDateTime, TimeZone
+from gateway.identity.visitor_fields import visitor_safe
 
 BookPackageResult = Annotated[
     PackageBooked | PackageUnavailable | FormInvalid | NotFound | IdempotencyKeyReused,
@@ -110,6 +111,7 @@ async def remove_bookings_from_package(
 @strawberry.type
 class PackageMutations:
     book_multi_service_package = strawberry.mutation(
+        metadata=visitor_safe("input.confirm", "input.paymentStatus", "input.contact.contactId"),
         resolver=book_multi_service_package,
         description="Book 2 to 8 appointment services back to back from `localStart`: verify "
         "the chain, create the multi-service booking and, with `confirm`, confirm it.",
