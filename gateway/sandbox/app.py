@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,6 +19,7 @@ from gateway.observability.access_log import mask_tokens
 from gateway.sandbox import controls
 from gateway.sandbox.body import parse_body
 from gateway.sandbox.errors import STATUS_CODES, WixError
+from gateway.sandbox.identity import Identity, authorize, identify
 from gateway.sandbox.routes import WIX_ROUTES
 from gateway.sandbox.routing import Call, WixRoute, path_error
 from gateway.sandbox.state import RequestRecord, Sandbox
@@ -26,6 +28,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 # What a handler raises when a body field has an unexpected JSON type or value.
 MALFORMED_INPUT = (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError)
 logger = logging.getLogger("gateway.sandbox")
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 def _error_response(error: WixError, request_id: str) -> JSONResponse:
@@ -44,8 +47,12 @@ def _system_error(status: int, request_id: str) -> Response:
     return JSONResponse(error.body(), status, headers=headers)
 
 
-async def _read_body(request: Request) -> dict[str, Any]:
-    return parse_body(await request.body())
+async def _read_body(request: Request, form: bool) -> dict[str, Any]:
+    """The JSON object body (or, where the route takes it, a form-encoded one)."""
+    raw = await request.body()
+    if form and request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
+        return dict(parse_qsl(raw.decode("utf-8", "replace")))
+    return parse_body(raw)
 
 
 def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:
@@ -81,19 +88,23 @@ async def _serve(
         await asyncio.sleep(latency_ms / 1000)
     if fault_status:
         return _system_error(fault_status, request_id)
-    authorization = request.headers.get("authorization")
-    if wix_route.auth and not (authorization and authorization.strip()):
-        error = WixError(401, "UNAUTHENTICATED", "Missing Authorization header")
+    identity: Identity | None = None  # routes that take no Authorization have no caller
+    try:
+        if wix_route.auth:
+            identity = identify(sandbox, request.headers.get("authorization"))
+    except WixError as error:
         return _error_response(error, request_id)
     bad_path = path_error(request.path_params, request.scope.get("raw_path"))
     if bad_path is not None:
         return _error_response(bad_path, request_id)
     try:
-        body = await _read_body(request) if request.method != "GET" else {}
+        if identity is not None:
+            authorize(identity, wix_route.callers, wix_route.name)
+        body = await _read_body(request, wix_route.form_body) if request.method != "GET" else {}
         query: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             query.setdefault(key, []).append(value)
-        call = Call(dict(request.path_params), query, body)
+        call = Call(dict(request.path_params), query, body, identity)
         result = wix_route.handler(sandbox, call)
     except WixError as error:
         return _error_response(error, request_id)

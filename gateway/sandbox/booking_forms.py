@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.sandbox.api.forms import load_form
+from gateway.sandbox.demo_members import member_contact
 from gateway.sandbox.errors import WixError, invalid
 from gateway.sandbox.seed import BOOKINGS_FORM_NAMESPACE
 from gateway.sandbox.state import Sandbox
@@ -25,14 +26,14 @@ CONTACT_TARGETS = {
     "phone": "phone",
 }
 # Wix creates (or finds) a contact per email; the sandbox derives a stable id from the email so
-# that one customer's bookings share a contactId.
+# that one customer's bookings share a contactId (a member's email gives the member's contact).
 _CONTACTS = uuid.UUID("6c0a7c5e-0000-4000-8000-00000000c0de")
 
 
 def contact_id_for(email: Any) -> str | None:
     if not isinstance(email, str) or not email.strip():
         return None
-    return str(uuid.uuid5(_CONTACTS, email.strip().lower()))
+    return member_contact(email) or str(uuid.uuid5(_CONTACTS, email.strip().lower()))
 
 
 def contact_and_submission(

@@ -1,4 +1,5 @@
-"""Sandbox controls under `/_sandbox/` (never under a Wix path): reset, clock, faults, requests."""
+"""Sandbox controls under `/_sandbox/` (never under a Wix path): reset, clock, faults, requests,
+member tokens."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from gateway.sandbox import oauth
 from gateway.sandbox.openapi import openapi_document
 from gateway.sandbox.routing import WixRoute
 from gateway.sandbox.state import FaultRule, Sandbox
@@ -101,6 +103,17 @@ def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
             sandbox.requests.clear()
         return JSONResponse(sandbox.request_log())
 
+    async def member_tokens(request: Request) -> Response:
+        """POST `{memberId}`: the tokens a member gets by logging in on Wix (same shape as
+        `POST /oauth2/token`); 404 for a member the site doesn't have."""
+        member_id = (await _json(request)).get("memberId")
+        if not isinstance(member_id, str) or not member_id:
+            return _bad("memberId is required")
+        tokens = oauth.member(sandbox, member_id)
+        if tokens is None:
+            return JSONResponse({"message": f"No member {member_id}"}, 404)
+        return JSONResponse(tokens)
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document(wix_routes))
 
@@ -109,5 +122,6 @@ def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
         Route("/_sandbox/clock", _answer_bad_requests(clock), methods=["GET", "POST"]),
         Route("/_sandbox/faults", _answer_bad_requests(faults), methods=["GET", "POST", "DELETE"]),
         Route("/_sandbox/requests", requests, methods=["GET", "DELETE"]),
+        Route("/_sandbox/member-tokens", _answer_bad_requests(member_tokens), methods=["POST"]),
         Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
     ]

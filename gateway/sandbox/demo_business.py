@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gateway.sandbox import seed as ids
+from gateway.sandbox.demo_members import members
 from gateway.sandbox.store import Store
 from gateway.sandbox.wire import to_utc, utc_iso
 
@@ -377,6 +378,7 @@ def seed(store: Store, now: datetime) -> None:
             ("forms", _forms()),
             ("services", _services(now)),
             ("schedules", _schedules(now)),
+            ("members", members()),
         ):
             for doc in docs:
                 store.put(table, doc)

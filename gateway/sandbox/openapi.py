@@ -77,10 +77,10 @@ def openapi_document(routes: list[WixRoute]) -> dict[str, Any]:
                 },
             }
             if route.method != "GET":
-                operation["requestBody"] = {
-                    "required": False,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                }
+                content = {"application/json": {"schema": {"type": "object"}}}
+                if route.form_body:
+                    content["application/x-www-form-urlencoded"] = {"schema": {"type": "object"}}
+                operation["requestBody"] = {"required": False, "content": content}
             if route.auth:
                 operation["security"] = [{"wixAuthorization": []}]
             else:

@@ -8,6 +8,7 @@ from gateway.sandbox.api import (
     bookings_writer,
     forms,
     multi_service,
+    oauth,
     services,
     time_slots,
 )
@@ -21,4 +22,5 @@ WIX_ROUTES: list[WixRoute] = [
     *multi_service.ROUTES,
     *anonymous.ROUTES,
     *bookings_reader.ROUTES,
+    *oauth.ROUTES,
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gateway.sandbox.errors import STATUS_CODES, WixError, invalid
+from gateway.sandbox.identity import ADMIN_ONLY, OWNER_API_KEY, Identity, Kind
 
 if TYPE_CHECKING:
     from gateway.sandbox.state import Sandbox
@@ -19,12 +20,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Call:
-    """What a handler sees of a request (the Authorization header is checked before, in `app.py`;
-    anonymous methods get their token as a path parameter)."""
+    """What a handler sees of a request: the caller's identity comes from the Authorization header
+    (checked before, in `app.py`); anonymous methods get their token as a path parameter."""
 
     params: dict[str, str]
     query: dict[str, list[str]]
     body: dict[str, Any]
+    identity: Identity | None = None  # None on routes that take no Authorization
+
+    @property
+    def caller(self) -> Identity:
+        """The caller of an authenticated route (the API key when none was resolved)."""
+        return self.identity or OWNER_API_KEY
 
     def query_one(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -44,6 +51,8 @@ class WixRoute:
     doc: str  # the public doc URL
     auth: bool = True  # anonymous-token paths take the token instead
     query_params: tuple[str, ...] = field(default_factory=tuple)
+    callers: frozenset[Kind] = ADMIN_ONLY  # identities that may call it (`identity.py`)
+    form_body: bool = False  # also accepts application/x-www-form-urlencoded
 
     @property
     def template(self) -> str:
@@ -59,12 +68,16 @@ def route(
     *,
     auth: bool = True,
     query_params: tuple[str, ...] = (),
+    callers: frozenset[Kind] = ADMIN_ONLY,
+    form_body: bool = False,
 ) -> Callable[[Handler], WixRoute]:
     """Decorator that turns a handler into a `WixRoute`."""
 
     def wrap(handler: Handler) -> WixRoute:
         all_paths = (paths,) if isinstance(paths, str) else paths
-        return WixRoute(method, all_paths, handler, name, api, doc, auth, query_params)
+        return WixRoute(
+            method, all_paths, handler, name, api, doc, auth, query_params, callers, form_body
+        )
 
     return wrap
 

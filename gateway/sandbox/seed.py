@@ -46,3 +46,14 @@ def schedule_id(service_id: str) -> str:
 
 SCHEDULE_YOGA = schedule_id(SERVICE_YOGA)  # the class's weekly timetable
 SCHEDULE_PILATES_COURSE = schedule_id(SERVICE_PILATES_COURSE)  # the course's fixed sessions
+
+# The demo site's Headless OAuth app: its id is the `clientId` of `POST /oauth2/token`.
+OAUTH_CLIENT_ID = "0a000000-0000-4000-8000-0000000c11e7"
+
+# Site members (each has a contact, as on Wix); `POST /_sandbox/member-tokens` logs them in.
+MEMBER_MAYA = "f6000000-0000-4000-8000-000000000001"
+MEMBER_NOAH = "f6000000-0000-4000-8000-000000000002"
+CONTACT_MAYA = "c0000000-0000-4000-8000-00000000000a"
+CONTACT_NOAH = "c0000000-0000-4000-8000-00000000000b"
+EMAIL_MAYA = "maya.patel@example.com"
+EMAIL_NOAH = "noah.williams@example.com"

@@ -23,6 +23,7 @@ DOCUMENT_TABLES = (
     "schedules",
     "submissions",
     "multi_service_bookings",
+    "members",
 )
 
 _SCHEMA = [
@@ -48,6 +49,12 @@ _SCHEMA = [
     "CREATE INDEX IF NOT EXISTS bookings_by_event ON bookings (event_id)",
     "CREATE INDEX IF NOT EXISTS bookings_by_schedule ON bookings (schedule_id)",
     "CREATE TABLE IF NOT EXISTS anonymous_tokens (token TEXT PRIMARY KEY, booking_id TEXT)",
+    """CREATE TABLE IF NOT EXISTS oauth_tokens (
+        token TEXT PRIMARY KEY,
+        grant_type TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        expires_utc TEXT
+    )""",
     "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
@@ -170,6 +177,28 @@ class Store:
     def token_for(self, booking_id: str) -> str | None:
         return self.scalar("SELECT token FROM anonymous_tokens WHERE booking_id = ?", (booking_id,))
 
+    # -- OAuth tokens (visitors and members) ---------------------------------------------------
+
+    def put_oauth_token(
+        self, token: str, kind: str, identity: dict[str, Any], expires_utc: str | None
+    ) -> None:
+        """Store an access or refresh token (`kind`) and the identity it stands for."""
+        self._db.execute(
+            "INSERT INTO oauth_tokens (token, grant_type, identity, expires_utc) VALUES (?,?,?,?)",
+            (token, kind, json.dumps(identity), expires_utc),
+        )
+
+    def oauth_token(self, token: str, kind: str) -> tuple[dict[str, Any], str | None] | None:
+        """The identity and expiry of a stored token of this kind, or None."""
+        row = self._db.execute(
+            "SELECT identity, expires_utc FROM oauth_tokens WHERE token = ? AND grant_type = ?",
+            (token, kind),
+        ).fetchone()
+        return (json.loads(row["identity"]), row["expires_utc"]) if row else None
+
+    def drop_expired_tokens(self, now_utc: str) -> None:
+        self._db.execute("DELETE FROM oauth_tokens WHERE expires_utc < ?", (now_utc,))
+
     # -- settings ----------------------------------------------------------------------------
 
     def setting(self, key: str) -> Any:
@@ -182,5 +211,5 @@ class Store:
         )
 
     def wipe(self) -> None:
-        for table in (*DOCUMENT_TABLES, "bookings", "anonymous_tokens", "settings"):
+        for table in (*DOCUMENT_TABLES, "bookings", "anonymous_tokens", "oauth_tokens", "settings"):
             self._db.execute(f"DELETE FROM {table}")

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.sandbox import wql
+from gateway.sandbox.booking_access import visible_to
 from gateway.sandbox.bookings import allowed_actions, public_booking
 from gateway.sandbox.errors import invalid
+from gateway.sandbox.identity import ADMIN_AND_MEMBERS, Identity
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 from gateway.sandbox.wire import parse_utc, utc_iso
@@ -133,9 +135,11 @@ def _view(doc: Doc) -> Doc:
     return view
 
 
-def _matching(sandbox: Sandbox, filter_: Doc) -> list[tuple[Doc, Doc]]:
-    """(stored doc, filter view) of every booking matching an already resolved filter."""
-    pairs = [(doc, _view(doc)) for doc in sandbox.store.bookings_where()]
+def _matching(sandbox: Sandbox, filter_: Doc, caller: Identity) -> list[tuple[Doc, Doc]]:
+    """(stored doc, filter view) of every booking the caller may see that matches an already
+    resolved filter (a member sees their own bookings only, `booking_access.visible_to`)."""
+    docs = [doc for doc in sandbox.store.bookings_where() if visible_to(caller, doc)]
+    pairs = [(doc, _view(doc)) for doc in docs]
     return [(doc, view) for doc, view in pairs if wql.matches(view, filter_)]
 
 
@@ -154,7 +158,8 @@ def _extended(sandbox: Sandbox, doc: Doc, body: Doc) -> Doc:
 
 @route("POST", ("/_api/bookings-reader/v2/extended-bookings/query",
                 "/bookings/bookings-reader/v2/extended-bookings/query"),
-       "Query Extended Bookings", API, f"{DOCS}/query-extended-bookings")  # fmt: skip
+       "Query Extended Bookings", API, f"{DOCS}/query-extended-bookings",
+       callers=ADMIN_AND_MEMBERS)  # fmt: skip
 def query_extended_bookings(sandbox: Sandbox, call: Call) -> Doc:
     """Cursor paging (default 50, at most 100; the cursor carries filter and sort) or the
     legacy offset `paging`."""
@@ -177,7 +182,7 @@ def query_extended_bookings(sandbox: Sandbox, call: Call) -> Doc:
     field = "query.paging.limit" if offset_paging else "query.cursorPaging.limit"
     limit = wql.page_limit(limit_value, DEFAULT_LIMIT, MAX_LIMIT, field)
     with sandbox.store.transaction():
-        matched = _matching(sandbox, filter_)
+        matched = _matching(sandbox, filter_, call.caller)
         ordered = [doc for doc, _ in _sorted(matched, sort)]
         page = ordered[offset : offset + limit]
         extended = [_extended(sandbox, doc, call.body) for doc in page]
@@ -212,7 +217,8 @@ def _sorted(pairs: list[tuple[Doc, Doc]], sort: list[Doc]) -> list[tuple[Doc, Do
 
 @route("POST", ("/_api/bookings-reader/v2/extended-bookings/count",
                 "/bookings/bookings-reader/v2/extended-bookings/count"),
-       "Count Extended Bookings", API, f"{DOCS}/count-extended-bookings")  # fmt: skip
+       "Count Extended Bookings", API, f"{DOCS}/count-extended-bookings",
+       callers=ADMIN_AND_MEMBERS)  # fmt: skip
 def count_extended_bookings(sandbox: Sandbox, call: Call) -> Doc:
     """`{count}` (field name unconfirmed, bookings.md §5.2)."""
     filter_ = call.body.get("filter")
@@ -220,7 +226,7 @@ def count_extended_bookings(sandbox: Sandbox, call: Call) -> Doc:
         filter_ = (call.body.get("query") or {}).get("filter")
     resolved = resolve_filter(filter_)
     with sandbox.store.transaction():
-        return {"count": len(_matching(sandbox, resolved))}
+        return {"count": len(_matching(sandbox, resolved, call.caller))}
 
 
 ROUTES = [query_extended_bookings, count_extended_bookings]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gateway.sandbox import booking_access as access
 from gateway.sandbox import booking_codes as codes
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox.booking_checks import participants_of
@@ -26,6 +27,7 @@ from gateway.sandbox.bookings import (
 )
 from gateway.sandbox.bulk import bulk_items, bulk_response, item_result, object_field
 from gateway.sandbox.errors import WixError, invalid, precondition
+from gateway.sandbox.identity import EVERYONE
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 
@@ -98,16 +100,16 @@ def _status_change(
     )
 
 
-@route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking")
+@route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking",
+       callers=EVERYONE)  # fmt: skip
 def create_booking(sandbox: Sandbox, call: Call) -> Doc:
+    """Visitors and members may create bookings, within `booking_access`'s limits."""
     body = call.body
+    flow = object_field(body, "flowControlSettings")
+    booking = access.customer_booking(call.caller, _booking(body), flow, "booking")
     with sandbox.store.transaction():
-        doc = build_booking(
-            sandbox,
-            _booking(body),
-            body.get("formSubmission"),
-            object_field(body, "flowControlSettings"),
-        )
+        doc = build_booking(sandbox, booking, body.get("formSubmission"), flow)
+        access.stamp_creator(call.caller, doc)
         save_booking(sandbox, doc)
     return {"booking": public_booking(doc)}
 
@@ -229,7 +231,7 @@ def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", _paths("/bulk/bookings/calculate_allowed_actions", documented="short"),
        "Bulk Calculate Allowed Actions", API,
-       f"{DOCS}/bulk-calculate-allowed-actions")  # fmt: skip
+       f"{DOCS}/bulk-calculate-allowed-actions", callers=EVERYONE)  # fmt: skip
 def bulk_calculate_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
     booking_ids = bulk_items(call.body, "bookingIds", MAX_BULK_ALLOWED_ACTIONS)
     results = []

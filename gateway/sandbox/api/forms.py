@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.sandbox.errors import not_found
+from gateway.sandbox.identity import EVERYONE
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 
@@ -73,7 +74,7 @@ def _form_field(field: dict[str, Any]) -> dict[str, Any]:
 
 @route("GET", ("/form-schema-service/v4/forms/{formId}/summary",
                "/_api/form-schema-service/v4/forms/{formId}/summary"),
-       "Get Form Summary", API, f"{DOCS}/get-form-summary")  # fmt: skip
+       "Get Form Summary", API, f"{DOCS}/get-form-summary", callers=EVERYONE)  # fmt: skip
 def get_form_summary(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     form = load_form(sandbox, call.params["formId"])
     return {
@@ -83,7 +84,7 @@ def get_form_summary(sandbox: Sandbox, call: Call) -> dict[str, Any]:
 
 @route("GET", ("/form-schema-service/v4/forms/{formId}",
                "/_api/form-schema-service/v4/forms/{formId}"),
-       "Get Form", API, f"{DOCS}/get-form")  # fmt: skip
+       "Get Form", API, f"{DOCS}/get-form", callers=EVERYONE)  # fmt: skip
 def get_form(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     form = load_form(sandbox, call.params["formId"])
     return {

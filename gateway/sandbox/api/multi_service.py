@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.sandbox import booking_access as access
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox import multi_service as msb
 from gateway.sandbox.api.bookings_writer import API, DOCS
@@ -38,6 +39,7 @@ from gateway.sandbox.bookings import (
 )
 from gateway.sandbox.bulk import bulk_items, bulk_response, item_result, object_field
 from gateway.sandbox.errors import WixError, invalid
+from gateway.sandbox.identity import EVERYONE
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 
@@ -92,7 +94,8 @@ def _requested_bookings(body: Doc) -> list[Doc]:
     return items
 
 
-@route("POST", BASE, "Create Multi Service Booking", API, f"{DOCS}/create-multi-service-booking")
+@route("POST", BASE, "Create Multi Service Booking", API, f"{DOCS}/create-multi-service-booking",
+       callers=EVERYONE)  # fmt: skip
 def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Each booking is validated like Create Booking against the calendar as it was before the
     call (back to back, the package's bookings can't take each other's place); then all are
@@ -106,9 +109,11 @@ def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
             check_answers(load_form(sandbox, msb.PACKAGE_FORM_ID), answers)
         package = msb.new_package(sandbox)
         docs = []
-        for booking in requested:
+        for index, booking in enumerate(requested):
             booking = {k: v for k, v in booking.items() if k != "multiServiceBookingInfo"}
-            docs.append(build_booking(sandbox, booking, answers, flow, validate_form=False))
+            booking = access.customer_booking(call.caller, booking, flow, f"bookings[{index}]")
+            doc = build_booking(sandbox, booking, answers, flow, validate_form=False)
+            docs.append(access.stamp_creator(call.caller, doc))
         msb.check_appointments(docs)
         msb.check_sequence(docs)
         for doc in docs:
@@ -120,7 +125,7 @@ def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 
 
 @route("GET", f"{BASE}/{{multiServiceBookingId}}", "Get Multi Service Booking", API,
-       f"{DOCS}/get-multi-service-booking")  # fmt: skip
+       f"{DOCS}/get-multi-service-booking", callers=EVERYONE)  # fmt: skip
 def get_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     with sandbox.store.transaction():
         package, docs = msb.load_with_members(sandbox, call.params["multiServiceBookingId"])
@@ -275,7 +280,7 @@ def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> 
 
 @route("POST", "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions",
        "Bulk Get Multi Service Booking Allowed Actions", API,
-       f"{DOCS}/bulk-get-multi-service-booking-allowed-actions")  # fmt: skip
+       f"{DOCS}/bulk-get-multi-service-booking-allowed-actions", callers=EVERYONE)  # fmt: skip
 def bulk_get_multi_service_booking_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
     ids = bulk_items(call.body, "multiServiceBookingIds", MAX_ALLOWED_ACTIONS_IDS)
     results = []

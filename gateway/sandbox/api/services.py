@@ -7,6 +7,7 @@ from typing import Any
 
 from gateway.sandbox import wql
 from gateway.sandbox.errors import not_found
+from gateway.sandbox.identity import EVERYONE
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.state import Sandbox
 
@@ -49,7 +50,7 @@ def _with_staff_details(sandbox: Sandbox, service: dict[str, Any]) -> None:
 
 @route("GET", ("/bookings/v2/services/{serviceId}", "/_api/bookings/v2/services/{serviceId}"),
        "Get Service", API, f"{DOCS}/services/services-v2/get-service",
-       query_params=("conditionalFields",))  # fmt: skip
+       query_params=("conditionalFields",), callers=EVERYONE)  # fmt: skip
 def get_service(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     service = public_service(sandbox, load_service(sandbox, call.params["serviceId"]))
     if "STAFF_MEMBER_DETAILS" in call.query.get("conditionalFields", []):
@@ -58,7 +59,8 @@ def get_service(sandbox: Sandbox, call: Call) -> dict[str, Any]:
 
 
 @route("POST", ("/bookings/v2/services/query", "/_api/bookings/v2/services/query"),
-       "Query Services", API, f"{DOCS}/services/services-v2/query-services")  # fmt: skip
+       "Query Services", API, f"{DOCS}/services/services-v2/query-services",
+       callers=EVERYONE)  # fmt: skip
 def query_services(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     query = call.body.get("query") or {}
     paging = query.get("paging") or {}
@@ -85,7 +87,8 @@ def query_services(sandbox: Sandbox, call: Call) -> dict[str, Any]:
 
 
 @route("GET", "/bookings/v1/booking-policies/{bookingPolicyId}", "Get Booking Policy",
-       "Booking Policies", f"{DOCS}/policies/booking-policies/get-booking-policy")  # fmt: skip
+       "Booking Policies", f"{DOCS}/policies/booking-policies/get-booking-policy",
+       callers=EVERYONE)  # fmt: skip
 def get_booking_policy(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     policy = sandbox.store.get("policies", call.params["bookingPolicyId"])
     if policy is None:
@@ -94,7 +97,8 @@ def get_booking_policy(sandbox: Sandbox, call: Call) -> dict[str, Any]:
 
 
 @route("POST", "/bookings/v1/booking-policies/query", "Query Booking Policies",
-       "Booking Policies", f"{DOCS}/policies/booking-policies/query-booking-policies")  # fmt: skip
+       "Booking Policies", f"{DOCS}/policies/booking-policies/query-booking-policies",
+       callers=EVERYONE)  # fmt: skip
 def query_booking_policies(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     query = call.body.get("query") or {}
     policies = [p for p in sandbox.store.all("policies") if wql.matches(p, query.get("filter"))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections import Counter
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from gateway.sandbox.calendar import (
     staff_names,
 )
 from gateway.sandbox.errors import WixError, invalid, not_found
+from gateway.sandbox.identity import EVERYONE
 from gateway.sandbox.routing import Call, route
 from gateway.sandbox.slots_render import (
     appointment_slots,
@@ -54,6 +56,10 @@ EVENT_NOT_FOUND_CODE = "EVENT_NOT_FOUND"
 # time-slots.md §8: the SDK allows 40 services, older docs 8; 8 is the safe limit we enforce.
 MAX_CHAINED_SERVICES = 8
 _ONE_SECOND = timedelta(seconds=1)
+
+
+# Every Time Slots method needs only "Read Bookings Calendar Availability", which visitors hold.
+public_route = partial(route, callers=EVERYONE)
 
 
 def _paths(suffix: str) -> tuple[str, str]:
@@ -131,8 +137,8 @@ def _location_key(location: dict[str, Any]) -> str:
     return str(location.get("id") or location.get("type", ""))
 
 
-@route("POST", _paths("time-slots"), "List Availability Time Slots", API,
-       f"{DOCS}/list-availability-time-slots")  # fmt: skip
+@public_route("POST", _paths("time-slots"), "List Availability Time Slots", API,
+              f"{DOCS}/list-availability-time-slots")  # fmt: skip
 def list_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     paging = Paging.open(call.body, "availability", 1000, 1000)
     body = paging.request
@@ -150,8 +156,8 @@ def list_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     return _listing(items, body, paging, tz_name)
 
 
-@route("POST", _paths("time-slots/get"), "Get Availability Time Slot", API,
-       f"{DOCS}/get-availability-time-slot")  # fmt: skip
+@public_route("POST", _paths("time-slots/get"), "Get Availability Time Slot", API,
+              f"{DOCS}/get-availability-time-slot")  # fmt: skip
 def get_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     """Re-validates one slot of List: the same grid, with every free staff member. A slot whose
     staff are all taken is not found (404 SLOT_NOT_FOUND), just as List omits it."""
@@ -234,8 +240,8 @@ def _event_options(body: dict[str, Any], span: tuple[datetime, datetime], tz: Zo
         raise invalid("minBookableCapacity", "must be an integer of at least 1", "MIN")
 
 
-@route("POST", _paths("time-slots/event"), "List Event Time Slots", API,
-       f"{DOCS}/list-event-time-slots")  # fmt: skip
+@public_route("POST", _paths("time-slots/event"), "List Event Time Slots", API,
+              f"{DOCS}/list-event-time-slots")  # fmt: skip
 def list_event_time_slots(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     paging = Paging.open(call.body, "event", 50, 1000)
     body = paging.request
@@ -283,8 +289,8 @@ def list_event_time_slots(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     return {"timeSlots": slots, "timeZone": tz_name, "pagingMetadata": metadata}
 
 
-@route("GET", _paths("time-slots/event/{eventId}"), "Get Event Time Slot", API,
-       f"{DOCS}/get-event-time-slot", query_params=("timeZone",))  # fmt: skip
+@public_route("GET", _paths("time-slots/event/{eventId}"), "Get Event Time Slot", API,
+              f"{DOCS}/get-event-time-slot", query_params=("timeZone",))  # fmt: skip
 def get_event_time_slot(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     tz_name, tz = request_zone(sandbox.store, call.query_one("timeZone"), max_length=100)
     event_id = call.params["eventId"]
@@ -356,8 +362,9 @@ def _chain_items(
     return items
 
 
-@route("POST", _paths("multi-service-time-slots"), "List Multi Service Availability Time Slots",
-       API, f"{DOCS}/list-multi-service-availability-time-slots")  # fmt: skip
+@public_route("POST", _paths("multi-service-time-slots"),
+              "List Multi Service Availability Time Slots", API,
+              f"{DOCS}/list-multi-service-availability-time-slots")  # fmt: skip
 def list_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     paging = Paging.open(call.body, "multi-service", 1000, 1000)
     body = paging.request
@@ -369,9 +376,9 @@ def list_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, A
     return _listing(items, body, paging, tz_name)
 
 
-@route("POST", _paths("multi-service-time-slots/get"),
-       "Get Multi Service Availability Time Slot", API,
-       f"{DOCS}/get-multi-service-availability-time-slot")  # fmt: skip
+@public_route("POST", _paths("multi-service-time-slots/get"),
+              "Get Multi Service Availability Time Slot", API,
+              f"{DOCS}/get-multi-service-availability-time-slot")  # fmt: skip
 def get_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     body = call.body
     require(body, "services", "localStartDate", "localEndDate", "location")
