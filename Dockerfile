@@ -1,5 +1,6 @@
-# The gateway on a slim Python image, as a non-root user. With no WIX_API_KEY it serves the
-# embedded sandbox; set WIX_API_KEY and WIX_SITE_ID (see README, "Configuration") for real Wix.
+# The gateway on a slim Python image, as a non-root user. It calls Wix (GATEWAY_UPSTREAM=wix) and
+# refuses to start without WIX_API_KEY and WIX_SITE_ID (README, "Configuration"); the demo
+# business needs GATEWAY_UPSTREAM=sandbox explicitly.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     GATEWAY_HOST=0.0.0.0 \
     GATEWAY_PORT=8000 \
-    GATEWAY_WORKERS=1
+    GATEWAY_WORKERS=1 \
+    GATEWAY_UPSTREAM=wix
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

@@ -39,18 +39,23 @@ class ServedGateway:
         return self.output_file.read_text(encoding="utf-8", errors="replace")
 
 
+def clean_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without any gateway, Wix or Redis setting, plus `extra`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES)}
+    return clean | extra
+
+
 @contextmanager
 def served_gateway(*args: str, env: dict[str, str] | None = None) -> Iterator[ServedGateway]:
     """Start `python -m gateway --port <free> *args` with a clean environment plus `env`, wait
     until `/healthz` answers, and stop it (SIGTERM) when the block exits."""
     port = free_port()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES)}
     with tempfile.TemporaryDirectory() as directory:
         output_file = Path(directory) / "output.log"
         with output_file.open("wb") as sink:
             process = subprocess.Popen(
                 [sys.executable, "-m", "gateway", "--port", str(port), *args],
-                env=clean | (env or {}),
+                env=clean_environment(**(env or {})),
                 stdout=sink,
                 stderr=subprocess.STDOUT,
             )

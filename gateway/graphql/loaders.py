@@ -68,8 +68,11 @@ def _weak(batch: Batch) -> Batch:
 
 
 class Loaders:
-    def __init__(self, upstream: Upstream) -> None:
+    def __init__(self, upstream: Upstream, business: Upstream | None = None) -> None:
+        """`upstream` is bound to the caller; `business` (default: the same) to the API key,
+        for the one read every caller needs and visitors may not make (the site's zone)."""
         self._upstream = upstream
+        self._business = business or upstream
         self._site_time_zone: asyncio.Future[str] | None = None
 
     @cached_property
@@ -128,7 +131,9 @@ class Loaders:
         return booking
 
     async def _fetch_site_time_zone(self) -> str:
-        properties = await self._upstream.services.get_site_properties()
+        # With the API key: the zone is public (every booking page shows times in it), while
+        # Get Site Properties is not open to visitor and member tokens.
+        properties = await self._business.services.get_site_properties()
         return str(properties.get("timeZone") or FALLBACK_TIME_ZONE)
 
     async def _load_services(self, ids: list[str]) -> list[Service | None]:

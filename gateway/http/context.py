@@ -25,7 +25,7 @@ async def build_context(request: Request) -> Context:
     upstream = Upstream(state.wix_client, caller.authorization)
     return Context(
         upstream=upstream,
-        loaders=Loaders(upstream),
+        loaders=Loaders(upstream, business=Upstream(state.wix_client)),
         settings=state.settings,
         clock=state.clock,
         caller=caller,

@@ -41,7 +41,7 @@ from gateway.http.execution import (
 from gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, accepts_html, response_media_type
 from gateway.http.params import ProtocolError, from_body, from_query_string
 from gateway.http.persisted_queries import PersistedQueries
-from gateway.upstream.errors import UPSTREAM_TIMEOUT, UpstreamError
+from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
 
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
 SERVICE_UNAVAILABLE = 503
@@ -121,9 +121,11 @@ async def _context(request: Request) -> Context:
     try:
         return await build_context(request)
     except UpstreamError as error:
-        status = GATEWAY_TIMEOUT if error.code == UPSTREAM_TIMEOUT else SERVICE_UNAVAILABLE
+        timeout = error.code == UPSTREAM_TIMEOUT
         raise ProtocolError(
-            status, f"Could not start a Wix visitor session: {error.message}", error.code
+            GATEWAY_TIMEOUT if timeout else SERVICE_UNAVAILABLE,
+            f"Could not start a Wix visitor session: {error.message}",
+            UPSTREAM_TIMEOUT if timeout else UPSTREAM_UNAVAILABLE,
         ) from None
 
 

@@ -58,7 +58,7 @@ async def test_expected_errors_keep_their_message_and_code() -> None:
 async def test_a_crash_outside_graphql_is_a_json_500_with_the_request_id(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken_init(self: Loaders, *args: object) -> None:
+    def broken_init(self: Loaders, *args: object, **kwargs: object) -> None:
         raise RuntimeError(SECRET)
 
     monkeypatch.setattr(Loaders, "__init__", broken_init)
