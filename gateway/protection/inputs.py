@@ -18,6 +18,7 @@ from graphql import GraphQLError
 from graphql.language import DocumentNode, ListValueNode, Visitor, visit
 
 from gateway.graphql.errors import bad_user_input
+from gateway.text import is_unicode_text
 
 # Longest list any argument may hold: Wix's bulk and `$in` lists stop at 100, as do our pages.
 MAX_LIST_ITEMS = 100
@@ -59,15 +60,6 @@ def literal_input_error(document: DocumentNode) -> GraphQLError | None:
     finder = _LongListFinder()
     visit(document, finder)
     return finder.error
-
-
-def is_unicode_text(text: str) -> bool:
-    """False for a string holding a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class _LongListFinder(Visitor):

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from gateway.sandbox.errors import WixError
+from gateway.text import is_unicode_text
 
 # Deepest nesting of objects and arrays a body may have; Wix request bodies nest a few levels.
 MAX_DEPTH = 64
@@ -49,15 +50,6 @@ def check_json(value: Any) -> None:
             pending.extend((child, depth + 1) for child in item.values())
         else:
             pending.extend((child, depth + 1) for child in item)
-
-
-def is_unicode_text(text: str) -> bool:
-    """False for a string holding a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _bad_body(message: str) -> WixError:

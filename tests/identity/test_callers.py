@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.applications import Starlette
@@ -19,6 +20,19 @@ from tests.servers import serve
 API_KEY = "the-wix-api-key"
 ADMIN_KEYS = "first-admin-secret,second-admin-secret"
 SERVICES = "{ services { nodes { id } } }"
+
+
+def wix_settings(url: str, **extra: Any) -> Settings:
+    """`wix` mode against `url`, with this module's API key and admin keys."""
+    values: dict[str, Any] = {
+        "upstream": "wix",
+        "wix_base_url": url,
+        "wix_api_key": API_KEY,
+        "wix_site_id": "site-1",
+        "admin_keys": ADMIN_KEYS,
+        "gc_freeze": False,
+    }
+    return Settings(**(values | extra))
 
 
 @pytest.fixture
@@ -52,14 +66,7 @@ async def test_each_caller_reaches_wix_with_the_right_authorization(
     sent: str,
 ) -> None:
     url, seen = recording_wix
-    settings = Settings(
-        upstream="wix",
-        wix_base_url=url,
-        wix_api_key=API_KEY,
-        wix_site_id="site-1",
-        admin_keys=ADMIN_KEYS,
-        gc_freeze=False,
-    )
+    settings = wix_settings(url)
     async with open_gateway(settings, clock) as gateway:
         request = gateway.http.build_request("POST", "/graphql", json={"query": SERVICES})
         del request.headers["authorization"]
@@ -90,14 +97,7 @@ async def test_a_lost_token_endpoint_is_a_coded_503(
     """Wix's token endpoint is missing (404 on the stand-in, then retried reads give up): the
     anonymous caller gets a coded error, not a 500, and nothing runs."""
     url, seen = recording_wix
-    settings = Settings(
-        upstream="wix",
-        wix_base_url=url,
-        wix_api_key=API_KEY,
-        wix_site_id="site-1",
-        wix_client_id="client-1",
-        gc_freeze=False,
-    )
+    settings = wix_settings(url, wix_client_id="client-1", admin_keys="")
     async with open_gateway(settings, clock) as gateway:
         request = gateway.http.build_request("POST", "/graphql", json={"query": SERVICES})
         del request.headers["authorization"]
@@ -113,15 +113,7 @@ async def test_the_admin_key_is_not_forwarded_even_with_a_client_id(
     recording_wix: tuple[str, list[str | None]], clock: Clock
 ) -> None:
     url, seen = recording_wix
-    settings = Settings(
-        upstream="wix",
-        wix_base_url=url,
-        wix_api_key=API_KEY,
-        wix_site_id="site-1",
-        wix_client_id="client-1",
-        admin_keys=ADMIN_KEYS,
-        gc_freeze=False,
-    )
+    settings = wix_settings(url, wix_client_id="client-1")
     async with open_gateway(settings, clock) as gateway:
         response = await gateway.http.post(
             "/graphql",
