@@ -7,6 +7,7 @@ second port and no network. With `wix` the sandbox package is never imported.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from gateway import observability
+from gateway.bookings.outbox import SqliteOutbox, outbox_from
+from gateway.bookings.reconciler import Reconciler
 from gateway.cache.backends import cache_from
 from gateway.cache.client import CachingWixClient, fresh_reads
 from gateway.clock import Clock
@@ -89,13 +92,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     buckets = buckets_from(rate, settings.rate_limit_burst, redis, clock) if rate else None
     graphql = GraphQLEndpoint(schema, settings, persisted_queries_from(settings, redis, clock))
 
+    outbox = outbox_from(settings, redis)
+    reconciler = Reconciler(outbox, Upstream(client), clock)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.gc_freeze:
             _freeze_startup_garbage()
+        reconciling = asyncio.create_task(reconciler.run_forever(settings.reconcile_seconds))
         try:
             yield
         finally:
+            reconciling.cancel()
+            if isinstance(outbox, SqliteOutbox):
+                outbox.close()
             await client.aclose()
             if redis is not None:
                 await redis.aclose()
@@ -123,6 +133,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.sandbox = sandbox
     app.state.idempotency = idempotency_from(redis, clock)
     app.state.callers = callers_from(settings, client, clock)
+    app.state.outbox = outbox
+    app.state.reconciler = reconciler
     return app
 
 

@@ -28,7 +28,13 @@ MAX_AVAILABILITY_CACHE_SECONDS = 10.0
 LOG_FORMATS = frozenset({"text", "json"})
 UPSTREAMS = ("wix", "sandbox")
 # Numeric settings by the bound they must keep (checked in this order by `Settings`).
-_POSITIVE = ("connect_timeout", "read_timeout", "call_deadline", "backoff_max")
+_POSITIVE = (
+    "connect_timeout",
+    "read_timeout",
+    "call_deadline",
+    "backoff_max",
+    "reconcile_seconds",
+)
 _AT_LEAST_ONE = (
     "max_attempts",
     "workers",
@@ -73,6 +79,11 @@ class Settings:
     # the Wix Headless OAuth client whose visitor tokens anonymous callers get.
     admin_keys: str = ""
     wix_client_id: str | None = None
+    # Failed flows' bookings (gateway/bookings): how often the reconciler runs, and the outbox's
+    # SQLite file when there is no Redis (unset: memory for the in-memory embedded sandbox, else
+    # gateway-outbox.sqlite3).
+    reconcile_seconds: float = 60.0
+    outbox_db: str = ""
     # Upstream HTTP: per-attempt socket timeouts, and the deadline for a whole call with retries.
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
@@ -222,6 +233,8 @@ ENV_NAMES: dict[str, str] = {
     "sandbox_db": "SANDBOX_DB",
     "admin_keys": "GATEWAY_ADMIN_KEYS",
     "wix_client_id": "WIX_CLIENT_ID",
+    "reconcile_seconds": "GATEWAY_RECONCILE_SECONDS",
+    "outbox_db": "GATEWAY_OUTBOX_DB",
     "connect_timeout": "WIX_CONNECT_TIMEOUT_SECONDS",
     "read_timeout": "WIX_READ_TIMEOUT_SECONDS",
     "call_deadline": "WIX_CALL_DEADLINE_SECONDS",

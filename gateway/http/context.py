@@ -23,9 +23,12 @@ async def build_context(request: Request) -> Context:
         request.headers.get("authorization"), request.headers.get(VISITOR_SESSION_HEADER)
     )
     upstream = Upstream(state.wix_client, caller.authorization)
+    business = Upstream(state.wix_client)  # the API key
     return Context(
         upstream=upstream,
-        loaders=Loaders(upstream, business=Upstream(state.wix_client)),
+        loaders=Loaders(upstream, business=business),
+        business=business,
+        outbox=state.outbox,
         settings=state.settings,
         clock=state.clock,
         caller=caller,

@@ -3,8 +3,17 @@ Decline Booking, with Wix's refusals turned into outcomes.
 
 A CREATED booking doesn't hold its slot, so concurrent customers settle the race at
 confirmation: the one Wix declines as a double booking gets the flow's "unavailable" outcome.
-If confirming fails for any other reason the new booking is cancelled before the error is
-reported, so a failed mutation leaves no booking behind.
+
+Nothing lost, nothing doubled (`gateway.bookings`):
+- The booking is stamped, and the stamp goes into the outbox before the create; it leaves the
+  outbox once the customer has an answer that accounts for every booking made.
+- When Create Booking's answer is lost (timeout, dropped connection, 5xx), the flow looks for its
+  stamp before answering: found, the flow goes on with that booking; not found, the error
+  stands and the stamp stays watched, so a create that lands late is cancelled.
+- When Confirm Or Decline's answer is lost, the flow reads the booking back: CONFIRMED is what
+  the customer gets, DECLINED the "unavailable" outcome, still CREATED is undone.
+- Undoing re-reads the booking's revision and cancels with the API key; if that fails too, the
+  stamp stays in the outbox and the reconciler cancels it later. The error names the booking.
 """
 
 from __future__ import annotations
@@ -13,6 +22,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from gateway.bookings.outbox import orphan_grace
+from gateway.bookings.stamps import (
+    cancel_quietly,
+    find_booking,
+    find_stamped,
+    new_stamp,
+    write_may_have_happened,
+)
 from gateway.graphql.bookings.mutations.inputs import BookingRequest, contact_id
 from gateway.graphql.bookings.mutations.outcomes import (
     CAPACITY_CODES,
@@ -26,13 +43,13 @@ from gateway.graphql.bookings.mutations.outcomes import (
 from gateway.graphql.bookings.types import PaymentStatus
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
-from gateway.upstream.bookings_writer import BookingsWriterApi
 from gateway.upstream.errors import UpstreamError
 
 logger = logging.getLogger("gateway.graphql.mutations")
 
 FORM_FIELD_PREFIX = "formSubmission."
 DECLINED = "DECLINED"
+CREATED = "CREATED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +74,13 @@ class NewBooking:
             payment_status=request.payment_status,
         )
 
-    def create_body(self) -> Json:
-        booking: Json = {"bookedEntity": self.booked_entity, "totalParticipants": self.participants}
+    def create_body(self, stamp: str) -> Json:
+        """`stamp` lets the gateway find the booking again (`gateway.bookings.stamps`)."""
+        booking: Json = {
+            "bookedEntity": self.booked_entity,
+            "totalParticipants": self.participants,
+            "externalUserId": stamp,
+        }
         if self.contact_id:  # with a form, Wix keeps only the contact id (forms.md §4)
             booking["contactDetails"] = {"contactId": self.contact_id}
         return {"booking": booking, "formSubmission": self.answers}
@@ -73,22 +95,66 @@ Unavailable = Callable[[], Awaitable[Json]]
 async def create_and_confirm(info: Info, new: NewBooking, unavailable: Unavailable) -> Json:
     """`BookingCreated` with the booking's final status, or the outcome of Wix's refusal;
     `unavailable()` builds the flow's "slot/session/course taken" outcome."""
-    writer = info.context.upstream.bookings_writer
+    context = info.context
+    outbox, stamp = context.flow_outbox, new_stamp()
+    await outbox.add(stamp, context.clock.timestamp() + orphan_grace(context.settings))
     try:
-        created: Json = (await writer.create_booking(new.create_body()))["booking"]
+        outcome = await _create_and_confirm(info, new, stamp, unavailable)
+    except Exception:
+        # Failed: what the flow made and could not undo is the reconciler's, from now on.
+        await outbox.postpone(stamp, context.clock.timestamp())
+        raise
+    # Answered: the booking made (if any) is the one the customer is told about, or final.
+    await outbox.remove(stamp)
+    return outcome
+
+
+async def _create_and_confirm(
+    info: Info, new: NewBooking, stamp: str, unavailable: Unavailable
+) -> Json:
+    writer = info.context.upstream.bookings_writer
+    business = info.context.business_upstream
+    try:
+        created: Json = (await writer.create_booking(new.create_body(stamp)))["booking"]
     except UpstreamError as error:
-        return await creation_refused(error, unavailable)
+        if not write_may_have_happened(error):
+            return await creation_refused(error, unavailable)
+        [*found] = await find_stamped(business, stamp)  # a failed read keeps the stamp watched
+        if not found:
+            raise
+        created = found[0]
     if not new.confirm:
         return booking_created(created)
     try:
-        response = await writer.confirm_or_decline_booking(created["id"], new.confirm_body())
-    except Exception:
-        await _withdraw(writer, created)
-        raise
-    decided: Json = response["booking"]
+        decided: Json = (
+            await writer.confirm_or_decline_booking(created["id"], new.confirm_body())
+        )["booking"]
+    except Exception as error:
+        current = await _after_lost_answer(info, created, error)
+        if current is None:
+            raise
+        decided = current
     if decided.get("status") == DECLINED:
         return await unavailable()
     return booking_created(decided)
+
+
+async def _after_lost_answer(info: Info, created: Json, error: Exception) -> Json | None:
+    """Confirm Or Decline failed: the booking as Wix decided it when its answer was only lost,
+    else None once the booking is undone (or left to the reconciler). `error` names it."""
+    business = info.context.business_upstream
+    if isinstance(error, UpstreamError):
+        error.extensions["bookingId"] = created["id"]
+    try:
+        current = await find_booking(business, created["id"])
+        if current is None:
+            return None
+        if current.get("status") != CREATED and write_may_have_happened(error):
+            return current  # Wix confirmed or declined it: that is the customer's answer
+        await cancel_quietly(business, current)
+    except Exception as undo_error:  # the outbox still holds the stamp: reconciled later
+        logger.warning("booking %s left to the reconciler: %r", created["id"], undo_error)
+    return None
 
 
 async def creation_refused(error: UpstreamError, unavailable: Unavailable) -> Json:
@@ -108,16 +174,3 @@ async def creation_refused(error: UpstreamError, unavailable: Unavailable) -> Js
     if is_refusal(error):
         return not_allowed_by("Booking", error)
     raise error
-
-
-async def _withdraw(writer: BookingsWriterApi, booking: Json) -> None:
-    """Cancel a booking whose flow failed after creating it (best effort: the flow's own error
-    is what the client gets)."""
-    body = {
-        "revision": booking["revision"],
-        "flowControlSettings": {"ignoreCancellationPolicy": True},
-    }
-    try:
-        await writer.cancel_booking(booking["id"], body)
-    except Exception as error:
-        logger.warning("could not cancel booking %s after a failed flow: %r", booking["id"], error)

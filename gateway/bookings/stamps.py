@@ -1,0 +1,65 @@
+"""Finding a booking again after Wix's answer to its creation was lost.
+
+The gateway stamps each booking it creates with a fresh `externalUserId` (the one free field of
+a booking that Query Extended Bookings can filter on: https://dev.wix.com/docs/api-reference/
+business-solutions/bookings/bookings/bookings-reader-v2/query-extended-bookings). The stamp is
+the gateway's, so callers never set `externalUserId` through it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from gateway.upstream import Upstream
+from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
+
+STAMP_PREFIX = "gateway-attempt-"
+# Statuses whose booking no longer holds anything: nothing to undo.
+FINAL_STATUSES = frozenset({"CANCELED", "DECLINED"})
+# Errors after which Wix may have done the write: no answer in time, a dropped connection, a 5xx.
+AMBIGUOUS_CODES = frozenset({UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE})
+
+Json = dict[str, Any]
+
+
+def new_stamp() -> str:
+    return STAMP_PREFIX + secrets.token_hex(12)
+
+
+def write_may_have_happened(error: BaseException) -> bool:
+    """Whether a failed write may still have been done by Wix (so the flow must look before it
+    answers): a timeout, a lost connection or a 5xx; a 4xx is Wix saying it did nothing."""
+    if not isinstance(error, UpstreamError):
+        return not isinstance(error, ValueError | TypeError | KeyError)
+    return error.code in AMBIGUOUS_CODES
+
+
+async def find_stamped(business: Upstream, stamp: str) -> list[Json]:
+    """The bookings carrying `stamp`, read with the API key (any caller's own booking)."""
+    body = await business.bookings_reader.query_extended_bookings(
+        {"filter": {"externalUserId": stamp}, "cursorPaging": {"limit": 10}}
+    )
+    return [item["booking"] for item in body.get("extendedBookings") or []]
+
+
+async def find_booking(business: Upstream, booking_id: str) -> Json | None:
+    """The booking as Wix holds it now, or None."""
+    body = await business.bookings_reader.query_extended_bookings(
+        {"filter": {"id": booking_id}, "cursorPaging": {"limit": 1}}
+    )
+    found = body.get("extendedBookings") or []
+    return dict(found[0]["booking"]) if found else None
+
+
+async def cancel_quietly(business: Upstream, booking: Json) -> None:
+    """Cancel a booking nobody was told about, with its current revision, ignoring the
+    cancellation policy (the business undoes its own gateway's write). Raises on failure."""
+    if booking.get("status") in FINAL_STATUSES:
+        return
+    body = {
+        "revision": booking["revision"],
+        "flowControlSettings": {"ignoreCancellationPolicy": True},
+        "participantNotification": {"notifyParticipants": False},
+    }
+    await business.bookings_writer.cancel_booking(booking["id"], body)
