@@ -10,13 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Protocol
 
 from redis.asyncio import Redis
 
+from gateway.bookings.stamps import new_stamp
+from gateway.clock import Clock
 from gateway.config import Settings
 
 REDIS_KEY = "gateway:outbox"
+
+
+@asynccontextmanager
+async def tracked(outbox: Outbox, clock: Clock, settings: Settings | None) -> AsyncIterator[str]:
+    """A fresh stamp, in the outbox while the block runs: removed when the block answers the
+    customer, due at once when it fails (the reconciler then undoes what it made)."""
+    stamp = new_stamp()
+    await outbox.add(stamp, clock.timestamp() + orphan_grace(settings))
+    try:
+        yield stamp
+    except Exception:
+        await outbox.postpone(stamp, clock.timestamp())
+        raise
+    await outbox.remove(stamp)
 
 
 def orphan_grace(settings: Settings | None) -> float:

@@ -12,7 +12,7 @@ import asyncio
 import logging
 
 from gateway.bookings.outbox import Outbox
-from gateway.bookings.stamps import FINAL_STATUSES, cancel_quietly, find_stamped
+from gateway.bookings.stamps import FINAL_STATUSES, cancel_quietly, find_stamped, package_of
 from gateway.clock import Clock
 from gateway.upstream import Upstream
 from gateway.upstream.errors import UpstreamError
@@ -37,12 +37,17 @@ class Reconciler:
         now = self._clock.timestamp()
         for entry in await self._outbox.due(now, BATCH):
             stamp, watched = entry.removesuffix(WATCHED_SUFFIX), entry.endswith(WATCHED_SUFFIX)
+            packages: set[str] = set()  # a package is cancelled once, with all its bookings
             try:
                 for booking in await find_stamped(self._business, stamp):
-                    if booking.get("status") not in FINAL_STATUSES:
-                        await cancel_quietly(self._business, booking)
-                        logger.warning("cancelled orphan booking %s", booking["id"])
-                        cancelled += 1
+                    package = package_of(booking)
+                    if booking.get("status") in FINAL_STATUSES or package in packages:
+                        continue
+                    await cancel_quietly(self._business, booking)
+                    logger.warning("cancelled orphan booking %s", booking["id"])
+                    cancelled += 1
+                    if package is not None:
+                        packages.add(package)
             except UpstreamError as error:
                 logger.info("reconciling %s failed, retried next pass: %s", stamp, error.code)
                 continue

@@ -21,6 +21,7 @@ FINAL_STATUSES = frozenset({"CANCELED", "DECLINED"})
 AMBIGUOUS_CODES = frozenset({UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE})
 
 Json = dict[str, Any]
+PACKAGE_UNDO: Json = {"flowControlSettings": {"ignoreCancellationPolicy": True}}
 
 
 def new_stamp() -> str:
@@ -52,10 +53,20 @@ async def find_booking(business: Upstream, booking_id: str) -> Json | None:
     return dict(found[0]["booking"]) if found else None
 
 
+def package_of(booking: Json) -> str | None:
+    """The multi-service booking (package) a booking belongs to, if any."""
+    return (booking.get("multiServiceBookingInfo") or {}).get("id")
+
+
 async def cancel_quietly(business: Upstream, booking: Json) -> None:
     """Cancel a booking nobody was told about, with its current revision, ignoring the
-    cancellation policy (the business undoes its own gateway's write). Raises on failure."""
+    cancellation policy (the business undoes its own gateway's write); a package's booking is
+    cancelled with its whole package. Raises on failure."""
     if booking.get("status") in FINAL_STATUSES:
+        return
+    package = package_of(booking)
+    if package is not None:
+        await business.bookings_writer.cancel_multi_service_booking(package, PACKAGE_UNDO)
         return
     body = {
         "revision": booking["revision"],

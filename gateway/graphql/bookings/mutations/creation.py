@@ -22,12 +22,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from gateway.bookings.outbox import orphan_grace
+from gateway.bookings.outbox import tracked
 from gateway.bookings.stamps import (
     cancel_quietly,
     find_booking,
     find_stamped,
-    new_stamp,
     write_may_have_happened,
 )
 from gateway.graphql.bookings.mutations.inputs import BookingRequest, contact_id
@@ -96,17 +95,8 @@ async def create_and_confirm(info: Info, new: NewBooking, unavailable: Unavailab
     """`BookingCreated` with the booking's final status, or the outcome of Wix's refusal;
     `unavailable()` builds the flow's "slot/session/course taken" outcome."""
     context = info.context
-    outbox, stamp = context.flow_outbox, new_stamp()
-    await outbox.add(stamp, context.clock.timestamp() + orphan_grace(context.settings))
-    try:
-        outcome = await _create_and_confirm(info, new, stamp, unavailable)
-    except Exception:
-        # Failed: what the flow made and could not undo is the reconciler's, from now on.
-        await outbox.postpone(stamp, context.clock.timestamp())
-        raise
-    # Answered: the booking made (if any) is the one the customer is told about, or final.
-    await outbox.remove(stamp)
-    return outcome
+    async with tracked(context.flow_outbox, context.clock, context.settings) as stamp:
+        return await _create_and_confirm(info, new, stamp, unavailable)
 
 
 async def _create_and_confirm(

@@ -5,7 +5,9 @@ nested slots (Create Multi Service Booking), and with `confirm` confirm it with
 `checkAvailabilityValidation`: a `CREATED` booking doesn't hold its slot, so that is where a race
 for the same time is settled, and a package that comes back double-booked lost it. When a step
 after the create fails, the package is canceled again (compensation): a failed mutation leaves
-no bookings behind.
+no bookings behind. Its bookings are stamped and tracked in the outbox like single bookings
+(`creation.py`), so a lost Create answer is read back and a failed compensation is finished by
+the reconciler.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import logging
 import strawberry
 from strawberry.scalars import JSON
 
+from gateway.bookings.outbox import tracked
+from gateway.bookings.stamps import find_stamped, package_of, write_may_have_happened
 from gateway.graphql.bookings.mutations.form_validation import prepare
 from gateway.graphql.bookings.mutations.inputs import ContactInput, contact_id
 from gateway.graphql.bookings.mutations.outcomes import form_invalid, not_found
@@ -114,23 +118,46 @@ async def book(info: Info, data: BookMultiServicePackageInput) -> Json:
     slot = await bookable_chain(info, chain)
     if slot is None:
         return await package_unavailable_near(info, chain)
-    body = _create_body(chain, slot, submission.answers, contact_id(data.contact))
+    context = info.context
+    async with tracked(context.flow_outbox, context.clock, context.settings) as stamp:
+        body = _create_body(chain, slot, submission.answers, contact_id(data.contact), stamp)
+        try:
+            msb = await _create(info, body, stamp)
+        except UpstreamError as error:
+            if is_taken(error):
+                return await package_unavailable_near(info, chain)
+            raise
+        if not data.confirm:
+            return package_booked(msb)
+        return await _confirm(info, chain, msb)
+
+
+async def _create(info: Info, body: Json, stamp: str) -> Json:
+    """Create Multi Service Booking; when its answer is lost, the package its stamped bookings
+    belong to (read with the API key), or the error when Wix shows none."""
+    writer = info.context.upstream.bookings_writer
     try:
-        created = await info.context.upstream.bookings_writer.create_multi_service_booking(body)
+        return dict((await writer.create_multi_service_booking(body))["multiServiceBooking"])
     except UpstreamError as error:
-        if is_taken(error):
-            return await package_unavailable_near(info, chain)
-        raise
-    msb = created["multiServiceBooking"]
-    if not data.confirm:
-        return package_booked(msb)
-    return await _confirm(info, chain, msb)
+        if not write_may_have_happened(error):
+            raise
+        business = info.context.business_upstream
+        packages = {package_of(b) for b in await find_stamped(business, stamp)} - {None}
+        if not packages:
+            raise
+        [package] = packages
+        assert package is not None
+        return await business.bookings_writer.get_multi_service_booking(package)
 
 
-def _create_body(chain: Chain, slot: Json, answers: Json, contact: str | None) -> Json:
+def _create_body(chain: Chain, slot: Json, answers: Json, contact: str | None, stamp: str) -> Json:
     bookings = []
     for booked in booked_slots(chain, slot):
-        booking: Json = {"bookedEntity": {"slot": booked}, "totalParticipants": 1}
+        booking: Json = {
+            "bookedEntity": {"slot": booked},
+            "totalParticipants": 1,
+            "externalUserId": stamp,  # to find the package again (gateway.bookings.stamps)
+        }
         if contact:  # with a form, Wix keeps only the contact id (forms.md §4)
             booking["contactDetails"] = {"contactId": contact}
         bookings.append(booking)
@@ -166,9 +193,10 @@ async def _confirm(info: Info, chain: Chain, msb: Json) -> Json:
 
 
 async def _cancel_package(info: Info, msb_id: str) -> None:
-    """Compensation: cancel the package this flow created once a later step has failed."""
+    """Compensation: cancel the package this flow created once a later step has failed (with
+    the API key: the gateway undoes its own write; a failure is left to the reconciler)."""
     try:
-        await info.context.upstream.bookings_writer.cancel_multi_service_booking(
+        await info.context.business_upstream.bookings_writer.cancel_multi_service_booking(
             msb_id, COMPENSATION
         )
     except UpstreamError as error:
