@@ -41,7 +41,8 @@ BOOKING = """booking {
 MEMBER_FIELDS = {
     "BookingCreated": BOOKING,
     "BookingUpdated": BOOKING,
-    "SlotUnavailable": "message alternatives { localStart localEnd bookable resources { id } }",
+    "SlotUnavailable": "message declinedBookingId "
+    "alternatives { localStart localEnd bookable resources { id } }",
     "FormInvalid": "message fieldErrors { target message }",
     "PolicyViolation": "message tooEarly tooLate onlineBookingDisabled earliestBookingDate",
     "ClassFull": "message remaining waitingListAvailable",

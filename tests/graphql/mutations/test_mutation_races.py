@@ -64,6 +64,10 @@ async def test_twenty_customers_one_haircut_slot(
     assert winner["slot"]["resource"] == {"id": seed.STAFF_DAN}
     holding = [b for b in stored_bookings(gateway) if b["status"] == "CONFIRMED"]
     assert [b["id"] for b in holding] == [winner["id"]]
+    # Outcomes name the bookings: each loser whose booking Wix declined is told which one.
+    declined = {b["id"] for b in stored_bookings(gateway) if b["status"] == "DECLINED"}
+    named = {r["declinedBookingId"] for r in results if r["__typename"] == "SlotUnavailable"}
+    assert named - {None} == declined
     if slow_confirmations:
         assert gateway.calls()[CREATE_BOOKING] == gateway.calls()[CONFIRM_OR_DECLINE] == 20
         assert Counter(b["status"] for b in stored_bookings(gateway)) == {

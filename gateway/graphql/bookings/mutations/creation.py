@@ -32,6 +32,7 @@ from gateway.bookings.stamps import (
 from gateway.graphql.bookings.mutations.inputs import BookingRequest, contact_id
 from gateway.graphql.bookings.mutations.outcomes import (
     CAPACITY_CODES,
+    DECLINED_BOOKING_ID,
     SLOT_TAKEN_CODES,
     booking_created,
     form_invalid,
@@ -125,7 +126,7 @@ async def _create_and_confirm(
             raise
         decided = current
     if decided.get("status") == DECLINED:
-        return await unavailable()
+        return {**await unavailable(), DECLINED_BOOKING_ID: decided["id"]}
     return booking_created(decided)
 
 

@@ -27,6 +27,8 @@ from gateway.graphql.time_slots.types import TimeSlot
 from gateway.upstream.errors import UpstreamError
 
 TYPENAME = "__typename"
+# In an "unavailable" outcome: the booking Wix declined at confirmation (outcomes name bookings).
+DECLINED_BOOKING_ID = "declinedBookingId"
 
 
 class _FromOutcome(Protocol):
@@ -98,10 +100,19 @@ class SlotUnavailable:
     alternatives: list[TimeSlot] = strawberry.field(
         description="Up to 5 bookable slots of the same service nearest to the one asked for."
     )
+    declined_booking_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The booking Wix declined when the race was lost at confirmation (it holds "
+        "nothing); null when none was made.",
+    )
 
     @classmethod
     def from_outcome(cls, data: Json) -> SlotUnavailable:
-        return cls(message=data["message"], alternatives=alternatives_of(data))
+        return cls(
+            message=data["message"],
+            alternatives=alternatives_of(data),
+            declined_booking_id=data.get(DECLINED_BOOKING_ID),
+        )
 
 
 def alternatives_of(data: Json) -> list[TimeSlot]:
@@ -205,6 +216,11 @@ class ClassFull:
     waiting_list_available: bool = strawberry.field(
         description="Whether the session's waiting list has room."
     )
+    declined_booking_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The booking Wix declined when the race was lost at confirmation (it holds "
+        "nothing); null when none was made.",
+    )
 
     @classmethod
     def from_outcome(cls, data: Json) -> ClassFull:
@@ -212,6 +228,7 @@ class ClassFull:
             message=data["message"],
             remaining=data["remaining"],
             waiting_list_available=data["waitingListAvailable"],
+            declined_booking_id=data.get(DECLINED_BOOKING_ID),
         )
 
 
@@ -230,10 +247,20 @@ class CourseFull:
     message: str
     capacity: int
     remaining: int
+    declined_booking_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The booking Wix declined when the race was lost at confirmation (it holds "
+        "nothing); null when none was made.",
+    )
 
     @classmethod
     def from_outcome(cls, data: Json) -> CourseFull:
-        return cls(message=data["message"], capacity=data["capacity"], remaining=data["remaining"])
+        return cls(
+            message=data["message"],
+            capacity=data["capacity"],
+            remaining=data["remaining"],
+            declined_booking_id=data.get(DECLINED_BOOKING_ID),
+        )
 
 
 def course_full(capacity: int, remaining: int) -> Json:

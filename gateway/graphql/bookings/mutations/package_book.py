@@ -33,7 +33,7 @@ from gateway.graphql.bookings.mutations.package_chains import (
     package_unavailable_near,
 )
 from gateway.graphql.bookings.mutations.package_changes import members
-from gateway.graphql.bookings.mutations.package_outcomes import package_booked
+from gateway.graphql.bookings.mutations.package_outcomes import CANCELLED_PACKAGE_ID, package_booked
 from gateway.graphql.common import Json, ServiceType
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
@@ -182,13 +182,16 @@ async def _confirm(info: Info, chain: Chain, msb: Json) -> Json:
             "multiServiceBooking"
         ]
         lost = any(booking.get("doubleBooked") for booking in await members(info, package))
-    except Exception:
+    except Exception as error:
+        if isinstance(error, UpstreamError):  # the error names the package it undid
+            error.extensions["packageId"] = msb["id"]
         with contextlib.suppress(UpstreamError):  # logged there; the first failure is reported
             await _cancel_package(info, msb["id"])
         raise
     if lost:
         await _cancel_package(info, msb["id"])
-        return await package_unavailable_near(info, chain, LOST)
+        lost_outcome = await package_unavailable_near(info, chain, LOST)
+        return {**lost_outcome, CANCELLED_PACKAGE_ID: msb["id"]}
     return package_booked(package)
 
 

@@ -82,9 +82,22 @@ class PackageUnavailable:
         "start asked for (`nestedSlots` gives each service's part)."
     )
 
+    package_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The package this flow made and cancelled again when its time was lost at "
+        "confirmation; null when none was made.",
+    )
+
     @classmethod
     def from_outcome(cls, data: Json) -> PackageUnavailable:
-        return cls(message=data["message"], alternatives=alternatives_of(data))
+        return cls(
+            message=data["message"],
+            alternatives=alternatives_of(data),
+            package_id=data.get(CANCELLED_PACKAGE_ID),
+        )
+
+
+CANCELLED_PACKAGE_ID = "packageId"
 
 
 def package_unavailable(alternatives: list[Json], time_zone: str, message: str) -> Json:
