@@ -86,13 +86,13 @@ async def _serve(
 ) -> Response | None:
     """The answer, or None when a fault drops it. Faults `before` answer instead of the handler;
     faults `after` delay or replace its answer once its writes have committed."""
-    before = sandbox.fault_for(request.method, request.url.path, "before")
+    before = sandbox.fault_for(request.method, request.url.path)
     if before.latency_ms:
         await asyncio.sleep(before.latency_ms / 1000)
     if before.replaces_answer:
         return _injected(before, request_id)
     response = await _handle(sandbox, wix_route, request, request_id)
-    after = sandbox.fault_for(request.method, request.url.path, "after")
+    after = sandbox.fault_after(request.method, request.url.path)
     if after.latency_ms:
         await asyncio.sleep(after.latency_ms / 1000)
     return _injected(after, request_id) if after.replaces_answer else response

@@ -9,7 +9,7 @@ from typing import Any
 
 from gateway.clock import Clock
 from gateway.sandbox.demo_business import ensure_seeded, seed
-from gateway.sandbox.faults import Fault, FaultRule, When, fault_for
+from gateway.sandbox.faults import Fault, FaultRule, fault_for
 from gateway.sandbox.store import Store
 
 __all__ = ["Fault", "FaultRule", "RequestRecord", "Sandbox"]
@@ -55,9 +55,14 @@ class Sandbox:
         self.faults.clear()
         self.requests.clear()
 
-    def fault_for(self, method: str, path: str, when: When) -> Fault:
-        """The fault to inject in phase `when` (before or after the handler) of this request."""
-        return fault_for(self.faults, method, path, when, self.random)
+    def fault_for(self, method: str, path: str) -> Fault:
+        """The fault to inject as this request arrives (rules `when: "before"`); called once per
+        request, before anything else (tests wrap it to watch requests arrive)."""
+        return fault_for(self.faults, method, path, "before", self.random)
+
+    def fault_after(self, method: str, path: str) -> Fault:
+        """The fault to inject once the handler has run and committed (rules `when: "after"`)."""
+        return fault_for(self.faults, method, path, "after", self.random)
 
     def request_log(self) -> dict[str, Any]:
         by_path = Counter(f"{r.method} {r.path}" for r in self.requests)

@@ -92,6 +92,20 @@ async def test_times_limits_a_lost_answer_to_one_request(client: httpx.AsyncClie
     assert (rule["when"], rule["drop"], rule["times"]) == ("after", False, 0)
 
 
+async def test_an_after_rule_waits_for_a_request_that_reaches_the_handler(
+    client: httpx.AsyncClient,
+) -> None:
+    """`times` counts the requests a rule acted on: a 503 before the handler spares the
+    `after` rule for the next request."""
+    await add_fault(client, status=503, times=1)
+    await add_fault(client, status=504, when="after", times=1)
+    assert (await create(client, appointment())).status_code == 503
+    assert await bookings_at(client, START) == []
+    assert (await create(client, appointment())).status_code == 504
+    assert len(await bookings_at(client, START)) == 1
+    assert await logged_creates(client) == [503, 504]
+
+
 async def test_latency_after_the_write_delays_the_answer_not_the_booking(
     client: httpx.AsyncClient,
 ) -> None:
