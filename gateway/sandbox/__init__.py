@@ -12,6 +12,8 @@ Where things are:
   (confirm, decline, pending, participants), `multi_service.py` (packages).
 - The demo business: its fixed ids in `seed.py`, its documents in `demo_business.py`.
 - State: `store.py` (SQLite), `state.py` (the `Sandbox`: store, clock, faults, request log).
+- Injected faults (a test control): `faults.py` (the rules), `dropped.py` (closing a connection
+  without an answer), applied around the handler in `app.py`.
 """
 
 from gateway.sandbox.app import build_sandbox_app

@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -18,7 +17,9 @@ from starlette.routing import BaseRoute, Route
 from gateway.observability.access_log import mask_tokens
 from gateway.sandbox import controls
 from gateway.sandbox.body import parse_body
+from gateway.sandbox.dropped import DroppedAnswer, SandboxApp
 from gateway.sandbox.errors import STATUS_CODES, WixError
+from gateway.sandbox.faults import Fault
 from gateway.sandbox.identity import Identity, authorize, identify
 from gateway.sandbox.routes import WIX_ROUTES
 from gateway.sandbox.routing import Call, WixRoute, path_error
@@ -65,11 +66,11 @@ def _endpoint(sandbox: Sandbox, wix_route: WixRoute) -> Endpoint:
                 request.method,
                 _logged_path(request),
                 wix_route.template,
-                response.status_code,
+                response.status_code if response is not None else None,
                 (time.perf_counter() - started) * 1000,
             )
         )
-        return response
+        return response if response is not None else DroppedAnswer()
 
     return endpoint
 
@@ -82,12 +83,30 @@ def _logged_path(request: Request) -> str:
 
 async def _serve(
     sandbox: Sandbox, wix_route: WixRoute, request: Request, request_id: str
+) -> Response | None:
+    """The answer, or None when a fault drops it. Faults `before` answer instead of the handler;
+    faults `after` delay or replace its answer once its writes have committed."""
+    before = sandbox.fault_for(request.method, request.url.path)
+    if before.latency_ms:
+        await asyncio.sleep(before.latency_ms / 1000)
+    if before.replaces_answer:
+        return _injected(before, request_id)
+    response = await _handle(sandbox, wix_route, request, request_id)
+    after = sandbox.fault_after(request.method, request.url.path)
+    if after.latency_ms:
+        await asyncio.sleep(after.latency_ms / 1000)
+    return _injected(after, request_id) if after.replaces_answer else response
+
+
+def _injected(fault: Fault, request_id: str) -> Response | None:
+    """What a fault sends instead of the handler's answer: its status, or nothing (a drop)."""
+    return _system_error(fault.status, request_id) if fault.status and not fault.drop else None
+
+
+async def _handle(
+    sandbox: Sandbox, wix_route: WixRoute, request: Request, request_id: str
 ) -> Response:
-    latency_ms, fault_status = sandbox.fault_for(request.method, request.url.path)
-    if latency_ms:
-        await asyncio.sleep(latency_ms / 1000)
-    if fault_status:
-        return _system_error(fault_status, request_id)
+    """Authenticate, check the path, run the handler: its answer or the Wix error envelope."""
     identity: Identity | None = None  # routes that take no Authorization have no caller
     try:
         if wix_route.auth:
@@ -124,7 +143,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return JSONResponse(error.body(), status)
 
 
-def build_sandbox_app(sandbox: Sandbox | None = None, db_path: str = ":memory:") -> Starlette:
+def build_sandbox_app(sandbox: Sandbox | None = None, db_path: str = ":memory:") -> SandboxApp:
     """A Starlette app serving the Wix paths of `WIX_ROUTES` over `sandbox` (or a new one)."""
     sandbox = sandbox or Sandbox.open(db_path)
     routes: list[BaseRoute] = list(controls.routes(sandbox, WIX_ROUTES))
@@ -132,6 +151,6 @@ def build_sandbox_app(sandbox: Sandbox | None = None, db_path: str = ":memory:")
         endpoint = _endpoint(sandbox, wix_route)
         for path in wix_route.paths:
             routes.append(Route(path, endpoint, methods=[wix_route.method]))
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found})
+    app = SandboxApp(routes=routes, exception_handlers={404: _not_found, 405: _not_found})
     app.state.sandbox = sandbox
     return app

@@ -75,27 +75,18 @@ def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
         return JSONResponse(sandbox.clock.state())
 
     async def faults(request: Request) -> Response:
-        """POST `{rules: [{path, method?, latencyMs?, status?, rate?, times?}]}` adds rules
-        (a single rule object is accepted too); DELETE clears them; GET lists them."""
+        """POST `{rules: [{path, method?, latencyMs?, status?, rate?, times?, when?, drop?}]}`
+        adds rules (a single rule object is accepted too; none if any is invalid); DELETE
+        clears them; GET lists them."""
         if request.method == "DELETE":
             sandbox.faults.clear()
         elif request.method == "POST":
             body = await _json(request)
-            raw_rules = body.get("rules", [body])
             try:
-                for raw in raw_rules:
-                    sandbox.faults.append(
-                        FaultRule(
-                            path=str(raw.get("path", "*")),
-                            method=raw.get("method"),
-                            latency_ms=float(raw.get("latencyMs", 0)),
-                            status=int(raw["status"]) if raw.get("status") else None,
-                            rate=float(raw.get("rate", 1.0)),
-                            times=int(raw["times"]) if raw.get("times") is not None else None,
-                        )
-                    )
+                rules = [FaultRule.from_json(raw) for raw in body.get("rules", [body])]
             except (TypeError, ValueError, AttributeError) as error:
                 return _bad(f"invalid fault rule: {error}")
+            sandbox.faults.extend(rules)
         return JSONResponse({"rules": [rule.to_json() for rule in sandbox.faults]})
 
     async def requests(request: Request) -> Response:

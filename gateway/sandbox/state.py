@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -10,36 +9,10 @@ from typing import Any
 
 from gateway.clock import Clock
 from gateway.sandbox.demo_business import ensure_seeded, seed
+from gateway.sandbox.faults import Fault, FaultRule, fault_for
 from gateway.sandbox.store import Store
 
-
-@dataclass
-class FaultRule:
-    """Latency and/or an error status for requests whose path matches a glob pattern."""
-
-    path: str = "*"
-    method: str | None = None
-    latency_ms: float = 0
-    status: int | None = None
-    rate: float = 1.0
-    times: int | None = None  # apply to the next N matching requests only
-
-    def matches(self, method: str, path: str) -> bool:
-        if self.times is not None and self.times <= 0:
-            return False
-        if self.method and self.method.upper() != method:
-            return False
-        return fnmatch.fnmatchcase(path, self.path)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "method": self.method,
-            "latencyMs": self.latency_ms,
-            "status": self.status,
-            "rate": self.rate,
-            "times": self.times,
-        }
+__all__ = ["Fault", "FaultRule", "RequestRecord", "Sandbox"]
 
 
 @dataclass
@@ -47,7 +20,7 @@ class RequestRecord:
     method: str
     path: str
     route: str
-    status: int
+    status: int | None  # None: the answer was dropped (the connection closed without one)
     ms: float
 
     def to_json(self) -> dict[str, Any]:
@@ -82,20 +55,14 @@ class Sandbox:
         self.faults.clear()
         self.requests.clear()
 
-    def fault_for(self, method: str, path: str) -> tuple[float, int | None]:
-        """The latency (ms) and error status to inject for this request, if any."""
-        latency, status = 0.0, None
-        for rule in self.faults:
-            if not rule.matches(method, path):
-                continue
-            if rule.rate < 1.0 and self.random.random() >= rule.rate:
-                continue
-            if rule.times is not None:
-                rule.times -= 1
-            latency = max(latency, rule.latency_ms)
-            if rule.status and status is None:
-                status = rule.status
-        return latency, status
+    def fault_for(self, method: str, path: str) -> Fault:
+        """The fault to inject as this request arrives (rules `when: "before"`); called once per
+        request, before anything else (tests wrap it to watch requests arrive)."""
+        return fault_for(self.faults, method, path, "before", self.random)
+
+    def fault_after(self, method: str, path: str) -> Fault:
+        """The fault to inject once the handler has run and committed (rules `when: "after"`)."""
+        return fault_for(self.faults, method, path, "after", self.random)
 
     def request_log(self) -> dict[str, Any]:
         by_path = Counter(f"{r.method} {r.path}" for r in self.requests)
