@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.clock = clock
     app.state.wix_client = client
     app.state.sandbox = sandbox
-    app.state.idempotency = idempotency_from(redis, clock)
+    app.state.idempotency = idempotency_from(redis, clock, settings.idempotency_lease)
     app.state.callers = callers_from(settings, client, clock)
     app.state.outbox = outbox
     app.state.reconciler = reconciler

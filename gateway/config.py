@@ -25,6 +25,8 @@ EMBEDDED_SANDBOX_SITE_ID = "embedded-sandbox-site"
 
 # Availability changes with every booking: a cached slot list may only be a few seconds old.
 MAX_AVAILABILITY_CACHE_SECONDS = 10.0
+# A whole booking mutation, every Wix call in it included (`GATEWAY_FLOW_DEADLINE_SECONDS`).
+DEFAULT_FLOW_DEADLINE_SECONDS = 30.0
 LOG_FORMATS = frozenset({"text", "json"})
 UPSTREAMS = ("wix", "sandbox")
 # Numeric settings by the bound they must keep (checked in this order by `Settings`).
@@ -34,6 +36,8 @@ _POSITIVE = (
     "call_deadline",
     "backoff_max",
     "reconcile_seconds",
+    "flow_deadline",
+    "idempotency_lease",
 )
 _AT_LEAST_ONE = (
     "max_attempts",
@@ -92,6 +96,10 @@ class Settings:
     backoff_base: float = 0.1
     backoff_max: float = 2.0
     retry_after_cap: float = 5.0
+    # Booking mutations: the deadline of a whole flow (every call in it), and the lease of an
+    # idempotency key's claim, renewed every third of it while the flow runs.
+    flow_deadline: float = DEFAULT_FLOW_DEADLINE_SECONDS
+    idempotency_lease: float = 60.0
     max_connections: int = 64
     max_keepalive_connections: int = 16
     # Serving.
@@ -242,6 +250,8 @@ ENV_NAMES: dict[str, str] = {
     "backoff_base": "WIX_BACKOFF_BASE_SECONDS",
     "backoff_max": "WIX_BACKOFF_MAX_SECONDS",
     "retry_after_cap": "WIX_RETRY_AFTER_CAP_SECONDS",
+    "flow_deadline": "GATEWAY_FLOW_DEADLINE_SECONDS",
+    "idempotency_lease": "GATEWAY_IDEMPOTENCY_LEASE_SECONDS",
     "max_connections": "WIX_MAX_CONNECTIONS",
     "max_keepalive_connections": "WIX_MAX_KEEPALIVE_CONNECTIONS",
     "host": "GATEWAY_HOST",

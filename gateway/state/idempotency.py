@@ -4,9 +4,14 @@ The first request with a key claims it and runs the flow; a concurrent request w
 waits for that result instead of writing again; a later one gets the stored result. The same key
 with a different input is refused (`IdempotencyKeyReused`). Results are JSON, kept for 24 hours.
 
-Two backends with one behaviour: in-process (default) and Redis (`REDIS_URL`), so several gateway
-replicas share keys. A flow that raises (an infrastructure error, not a business outcome) releases
-its claim, so the client may retry with the same key.
+A claim is a lease (`lease_seconds`), renewed every third of it while its flow runs, so a flow
+of any length keeps its key and a replica that dies frees it after one lease. A flow that raises
+releases its claim (the client may retry with the same key), unless the caller says the error
+means a write may have happened: then the key is marked *ambiguous* for the TTL and later requests
+with it get `OutcomeUnknown` instead of running the flow again blindly.
+
+Two backends with one behaviour: in-process (default) and Redis (`REDIS_URL`,
+`gateway.state.redis_backend`), so several gateway replicas share keys.
 """
 
 from __future__ import annotations
@@ -14,20 +19,40 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from redis.asyncio import Redis
 
 from gateway.clock import Clock
+from gateway.state.claims import (
+    DAY_SECONDS,
+    DEFAULT_LEASE_SECONDS,
+    Backend,
+    Claim,
+    IdempotencyKeyReused,
+    OutcomeUnknown,
+    Result,
+)
+from gateway.state.memory_backend import MemoryBackend
+from gateway.state.redis_backend import RedisBackend
 
-DAY_SECONDS = 24 * 3600
-Result = dict[str, Any]
+__all__ = [
+    "DAY_SECONDS",
+    "Backend",
+    "Claim",
+    "Idempotency",
+    "IdempotencyKeyReused",
+    "MemoryBackend",
+    "OutcomeUnknown",
+    "RedisBackend",
+    "fingerprint",
+    "idempotency_from",
+    "scoped_key",
+]
 
-
-class IdempotencyKeyReused(Exception):
-    """The key was already used with a different input."""
+logger = logging.getLogger("gateway.state.idempotency")
 
 
 def fingerprint(operation: str, payload: Any) -> str:
@@ -42,18 +67,8 @@ def scoped_key(key: str, caller: str | None) -> str:
     return f"{caller_hash}:{key}"
 
 
-@dataclass
-class Claim:
-    """What `begin` found: either we own the key now, or a finished result exists."""
-
-    owned: bool
-    result: Result | None = None
-
-
-class Backend(Protocol):
-    async def begin(self, key: str, fingerprint: str) -> Claim: ...
-    async def finish(self, key: str, fingerprint: str, result: Result) -> None: ...
-    async def release(self, key: str) -> None: ...
+def _never(error: BaseException) -> bool:
+    return False
 
 
 class Idempotency:
@@ -61,121 +76,51 @@ class Idempotency:
         self.backend = backend
 
     async def run(
-        self, key: str, fingerprint: str, action: Callable[[], Awaitable[Result]]
+        self,
+        key: str,
+        fingerprint: str,
+        action: Callable[[], Awaitable[Result]],
+        may_have_written: Callable[[BaseException], bool] = _never,
     ) -> Result:
+        """`action()` once per key; `may_have_written(error)` decides whether a failed run
+        releases the key (False) or leaves it ambiguous (True)."""
         claim = await self.backend.begin(key, fingerprint)
         if not claim.owned:
+            if claim.ambiguous:
+                raise OutcomeUnknown(key)
             assert claim.result is not None
             return claim.result
+        renewal = asyncio.create_task(self._renew(key, claim.token))
         try:
             result = await action()
-        except BaseException:
-            await self.backend.release(key)
+        except BaseException as error:
+            renewal.cancel()
+            if may_have_written(error):
+                await self.backend.mark_ambiguous(key, claim.token, fingerprint)
+            else:
+                await self.backend.release(key, claim.token)
             raise
-        await self.backend.finish(key, fingerprint, result)
+        renewal.cancel()
+        await self.backend.finish(key, claim.token, fingerprint, result)
         return result
 
-
-@dataclass
-class _Entry:
-    fingerprint: str
-    expires: float
-    done: asyncio.Event = field(default_factory=asyncio.Event)
-    result: Result | None = None
-
-
-class MemoryBackend:
-    """One process: concurrent requests wait on an `asyncio.Event`."""
-
-    def __init__(self, clock: Callable[[], float], ttl_seconds: float = DAY_SECONDS) -> None:
-        """`clock` gives seconds since the epoch: the app's `Clock.timestamp`."""
-        self.ttl = ttl_seconds
-        self._clock = clock
-        self._entries: dict[str, _Entry] = {}
-
-    async def begin(self, key: str, fingerprint: str) -> Claim:
+    async def _renew(self, key: str, token: str) -> None:
+        """Extend the lease every third of it while the flow runs (two chances before it ends)."""
+        interval = self.backend.lease_seconds / 3
         while True:
-            now = self._clock()
-            self._forget_expired(now)
-            entry = self._entries.get(key)
-            if entry is None or entry.expires < now:
-                self._entries.pop(key, None)  # re-inserted last, keeping the dict in expiry order
-                self._entries[key] = _Entry(fingerprint, now + self.ttl)
-                return Claim(owned=True)
-            if entry.fingerprint != fingerprint:
-                raise IdempotencyKeyReused(key)
-            await entry.done.wait()
-            if entry.result is not None:
-                return Claim(owned=False, result=entry.result)
-            # the owner failed and released the key: try to claim it ourselves
-
-    def _forget_expired(self, now: float) -> None:
-        """Drop finished entries past their TTL. Every entry lives `ttl`, so insertion order is
-        expiry order: stop at the first one still alive (or still running)."""
-        while self._entries:
-            key, entry = next(iter(self._entries.items()))
-            if entry.expires >= now or not entry.done.is_set():
-                return
-            del self._entries[key]
-
-    async def finish(self, key: str, fingerprint: str, result: Result) -> None:
-        entry = self._entries[key]
-        entry.result = result
-        entry.done.set()
-
-    async def release(self, key: str) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            entry.done.set()
+            await asyncio.sleep(interval)
+            try:
+                if not await self.backend.renew(key, token):
+                    logger.warning("idempotency claim lost while its flow runs (lease expired)")
+                    return
+            except Exception:  # e.g. Redis unreachable for a moment: try again next time
+                logger.warning("could not renew an idempotency claim", exc_info=True)
 
 
-class RedisBackend:
-    """Across replicas: `SET NX` claims a key; waiters poll until the owner stores the result.
-
-    A claim expires after `claim_seconds` so that a replica that dies mid-flow does not block the
-    key for a day; a finished result is kept for `ttl_seconds`.
-    """
-
-    def __init__(
-        self,
-        redis: Redis,
-        ttl_seconds: int = DAY_SECONDS,
-        claim_seconds: int = 60,
-        poll_seconds: float = 0.02,
-        prefix: str = "gateway:idempotency:",
-    ) -> None:
-        self.redis = redis
-        self.ttl = ttl_seconds
-        self.claim_seconds = claim_seconds
-        self.poll = poll_seconds
-        self.prefix = prefix
-
-    async def begin(self, key: str, fingerprint: str) -> Claim:
-        name = self.prefix + key
-        pending = json.dumps({"fingerprint": fingerprint, "state": "pending"})
-        while True:
-            if await self.redis.set(name, pending, nx=True, ex=self.claim_seconds):
-                return Claim(owned=True)
-            raw = await self.redis.get(name)
-            if raw is None:
-                continue  # released or expired between SET and GET: try again
-            record = json.loads(raw)
-            if record["fingerprint"] != fingerprint:
-                raise IdempotencyKeyReused(key)
-            if record["state"] == "done":
-                return Claim(owned=False, result=record["result"])
-            await asyncio.sleep(self.poll)
-
-    async def finish(self, key: str, fingerprint: str, result: Result) -> None:
-        record = {"fingerprint": fingerprint, "state": "done", "result": result}
-        await self.redis.set(self.prefix + key, json.dumps(record), ex=self.ttl)
-
-    async def release(self, key: str) -> None:
-        await self.redis.delete(self.prefix + key)
-
-
-def idempotency_from(redis: Redis | None, clock: Clock) -> Idempotency:
+def idempotency_from(
+    redis: Redis | None, clock: Clock, lease_seconds: float = DEFAULT_LEASE_SECONDS
+) -> Idempotency:
     """In-process by default; Redis when one is configured (`REDIS_URL`)."""
     if redis is not None:
-        return Idempotency(RedisBackend(redis))
-    return Idempotency(MemoryBackend(clock.timestamp))
+        return Idempotency(RedisBackend(redis, lease_seconds=lease_seconds))
+    return Idempotency(MemoryBackend(clock.timestamp, lease_seconds=lease_seconds))

@@ -93,7 +93,7 @@ async def test_redis_backend_is_shared_between_instances(redis_url: str) -> None
     fp = fingerprint("op", {"x": 1})
     results = await asyncio.gather(*(inst.run("shared", fp, action) for inst in (a, b) * 5))
     assert calls == 1 and {r["n"] for r in results} == {1}
-    ttl = await first.ttl(prefix + "shared")
+    ttl = await first.ttl(prefix + "shared")  # a finished record: kept a day, not a lease
     assert 24 * 3600 - 60 < ttl <= 24 * 3600
     await first.aclose()
     await second.aclose()

@@ -177,8 +177,14 @@ async def test_cancel_and_reschedule_are_idempotent(gateway: Gateway) -> None:
 
 
 @pytest.fixture
+def replica_settings() -> dict[str, Any]:
+    """More settings for both replicas (a test may parametrize this)."""
+    return {}
+
+
+@pytest.fixture
 async def replicas(
-    redis_url: str, clock: Clock
+    redis_url: str, clock: Clock, replica_settings: dict[str, Any]
 ) -> AsyncIterator[tuple[Sandbox, list[httpx.AsyncClient]]]:
     """Two gateway apps sharing one served sandbox, one Redis and the test's clock."""
     sandbox = Sandbox.open(":memory:", clock)
@@ -190,6 +196,7 @@ async def replicas(
             redis_url=redis_url,
             gc_freeze=False,
             admin_keys=TEST_ADMIN_KEY,
+            **replica_settings,
         )
         apps = [create_app(settings, clock) for _ in range(2)]
         async with AsyncExitStack() as stack:

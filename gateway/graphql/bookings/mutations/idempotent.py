@@ -4,23 +4,43 @@ and write upstream once, even when the requests overlap (`gateway.state.idempote
 Keys are scoped by the caller's `Authorization`, so two customers can't collide or read each
 other's results; the fingerprint is the operation and its input without the key, so reusing a
 key for a different input is an `IdempotencyKeyReused` outcome rather than a silent replay.
+
+Every booking mutation runs here, with a key or without, under one deadline for the whole flow
+(`GATEWAY_FLOW_DEADLINE_SECONDS`): past it the flow is cancelled and the caller gets `FLOW_TIMEOUT`.
+A failed flow releases its key only when Wix did nothing (`may_have_written`); otherwise the key
+is ambiguous and a retry goes to `resolve_ambiguous` instead of writing again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
 
+from graphql import GraphQLError
+
+from gateway.config import DEFAULT_FLOW_DEADLINE_SECONDS
 from gateway.graphql.bookings.mutations.outcomes import idempotency_key_reused
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
-from gateway.state.idempotency import IdempotencyKeyReused, fingerprint, scoped_key
+from gateway.state.idempotency import (
+    IdempotencyKeyReused,
+    OutcomeUnknown,
+    fingerprint,
+    scoped_key,
+)
+from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
 
 KEY_FIELD = "idempotency_key"
 MAX_KEY_LENGTH = 200  # our limit: a UUID or a client's own request id fits easily
+FLOW_TIMEOUT = "FLOW_TIMEOUT"
+IDEMPOTENCY_OUTCOME_UNKNOWN = "IDEMPOTENCY_OUTCOME_UNKNOWN"
+# 503 is a refusal before any work (RFC 9110: the server cannot handle the request now); any
+# other 5xx may come after Wix acted (e.g. a 504 from a proxy whose backend carried on).
+_REFUSAL_STATUS = 503
 
 
 def request_payload(value: Any) -> Any:
@@ -44,10 +64,17 @@ async def run_idempotent(
     request: Any,
     flow: Callable[[], Awaitable[Json]],
 ) -> Json:
-    """`flow()` once per (caller, key); without a key, simply `flow()`. `request` is the
-    mutation's input (a Strawberry input or a dict of arguments)."""
+    """`flow()` once per (caller, key); without a key, simply `flow()`; either way within the
+    flow deadline. `request` is the mutation's input (a Strawberry input or a dict of
+    arguments)."""
+    settings = info.context.settings
+    deadline = settings.flow_deadline if settings else DEFAULT_FLOW_DEADLINE_SECONDS
+
+    async def bounded() -> Json:
+        return await within_deadline(flow, deadline)
+
     if key is None:
-        return await flow()
+        return await bounded()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise bad_user_input(
             f"`idempotencyKey` must have 1 to {MAX_KEY_LENGTH} characters", "idempotencyKey"
@@ -59,7 +86,57 @@ async def run_idempotent(
         return await context.idempotency.run(
             scoped_key(key, context.caller.scope if context.caller else None),
             fingerprint(operation, request_payload(request)),
-            flow,
+            bounded,
+            may_have_written,
         )
     except IdempotencyKeyReused:
         return idempotency_key_reused(key)
+    except OutcomeUnknown:
+        return await resolve_ambiguous(info, operation, key, request)
+
+
+async def resolve_ambiguous(info: Info, operation: str, key: str, request: Any) -> Json:
+    """THE place where reconciliation plugs in: an earlier run with this key stopped where Wix
+    may have written (`may_have_written`), so running the flow again could write twice.
+
+    For now the caller is told the outcome is unknown (`IDEMPOTENCY_OUTCOME_UNKNOWN`). A
+    reconciler would read Wix back (e.g. the caller's bookings for this slot), return the
+    outcome it finds, and store it under the key so later retries replay it."""
+    raise GraphQLError(
+        "An earlier request with this idempotency key stopped before its outcome was known "
+        "(Wix may have acted): check the bookings before trying again with a new key",
+        extensions={"code": IDEMPOTENCY_OUTCOME_UNKNOWN, "idempotencyKey": key},
+    )
+
+
+async def within_deadline(flow: Callable[[], Awaitable[Json]], seconds: float) -> Json:
+    """Cancel `flow()` after `seconds` (a monotonic timer: a duration, not business time)."""
+    timeout = asyncio.timeout(seconds)
+    try:
+        async with timeout:
+            return await flow()
+    except TimeoutError:
+        if not timeout.expired():
+            raise
+        raise GraphQLError(
+            f"The booking flow did not finish within {seconds:g} s and was stopped; "
+            "Wix may have acted",
+            extensions={"code": FLOW_TIMEOUT, "deadlineSeconds": seconds},
+        ) from None
+
+
+def may_have_written(error: BaseException) -> bool:
+    """Whether a flow that raised `error` may have changed something at Wix (the key is then
+    ambiguous, not released). We cannot tell a failed read from a failed write, so: our flow
+    deadline, an upstream timeout, no answer at all (transport failure), and any answer in
+    error other than 503 count as "maybe"; refusals (4xx, 503) and everything else as "no"."""
+    if isinstance(error, GraphQLError):
+        return bool(error.extensions and error.extensions.get("code") == FLOW_TIMEOUT)
+    if not isinstance(error, UpstreamError):
+        return False
+    if error.code == UPSTREAM_TIMEOUT:
+        return True
+    status = error.http_status
+    if status is None:
+        return error.code == UPSTREAM_UNAVAILABLE  # sent, no answer
+    return status < 300 or (status >= 500 and status != _REFUSAL_STATUS)
