@@ -38,12 +38,9 @@ async def tracked(outbox: Outbox, clock: Clock, settings: Settings | None) -> As
 
 
 def orphan_grace(settings: Settings | None) -> float:
-    """How long a stamp may still belong to a flow that is running: a flow makes at most a few
-    sequential Wix calls, each bounded by the call deadline."""
-    return (settings or Settings()).call_deadline * FLOW_CALLS
-
-
-FLOW_CALLS = 4  # the longest flow: slot check, form check, create, confirm
+    """How long a stamp may still belong to a flow that is running: no flow outlives its
+    deadline (`GATEWAY_FLOW_DEADLINE_SECONDS`)."""
+    return (settings or Settings()).flow_deadline
 
 
 class Outbox(Protocol):

@@ -8,9 +8,12 @@ the gateway's, so callers never set `externalUserId` through it.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from contextvars import ContextVar
 from typing import Any
 
+from gateway.state.idempotency import resuming
 from gateway.upstream import Upstream
 from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
 
@@ -24,8 +27,24 @@ Json = dict[str, Any]
 PACKAGE_UNDO: Json = {"flowControlSettings": {"ignoreCancellationPolicy": True}}
 
 
+# Set by `run_idempotent` while a flow with an idempotency key runs: its bookings carry a stamp
+# derived from the key, so a retry that resumes an ambiguous run finds what that run made.
+keyed_stamp: ContextVar[str | None] = ContextVar("keyed_stamp", default=None)
+
+
 def new_stamp() -> str:
-    return STAMP_PREFIX + secrets.token_hex(12)
+    """The key's stamp while a keyed flow runs, else a fresh one."""
+    return keyed_stamp.get() or STAMP_PREFIX + secrets.token_hex(12)
+
+
+def stamp_for_key(scoped_key: str) -> str:
+    """A stamp that names the (caller-scoped) idempotency key without revealing it."""
+    return STAMP_PREFIX + hashlib.sha256(scoped_key.encode()).hexdigest()[:24]
+
+
+def is_resuming() -> bool:
+    """Whether this flow took over a key whose earlier run may have written."""
+    return resuming.get()
 
 
 def write_may_have_happened(error: BaseException) -> bool:
@@ -42,6 +61,12 @@ async def find_stamped(business: Upstream, stamp: str) -> list[Json]:
         {"filter": {"externalUserId": stamp}, "cursorPaging": {"limit": 10}}
     )
     return [item["booking"] for item in body.get("extendedBookings") or []]
+
+
+async def active_stamped(business: Upstream, stamp: str) -> list[Json]:
+    """The bookings carrying `stamp` that still hold something (not cancelled or declined)."""
+    found = await find_stamped(business, stamp)
+    return [booking for booking in found if booking.get("status") not in FINAL_STATUSES]
 
 
 async def find_booking(business: Upstream, booking_id: str) -> Json | None:

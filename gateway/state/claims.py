@@ -16,15 +16,6 @@ class IdempotencyKeyReused(Exception):
     """The key was already used with a different input."""
 
 
-class OutcomeUnknown(Exception):
-    """An earlier run with this key stopped where Wix may have written: running it again could
-    write twice, and its result is not known."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
 def new_token() -> str:
     """Who holds a claim: renewing, finishing or releasing checks it, so a claim that expired
     and was taken by another request is never touched by its former owner."""
@@ -33,8 +24,8 @@ def new_token() -> str:
 
 @dataclass
 class Claim:
-    """What `begin` found: we own the key now (`token`), a finished result, or an ambiguous
-    earlier run."""
+    """What `begin` found: we own the key now (`token`; `ambiguous` when we took it over from
+    an earlier run that may have written, to resolve it), or a finished result."""
 
     owned: bool
     result: Result | None = None

@@ -7,8 +7,9 @@ with a different input is refused (`IdempotencyKeyReused`). Results are JSON, ke
 A claim is a lease (`lease_seconds`), renewed every third of it while its flow runs, so a flow
 of any length keeps its key and a replica that dies frees it after one lease. A flow that raises
 releases its claim (the client may retry with the same key), unless the caller says the error
-means a write may have happened: then the key is marked *ambiguous* for the TTL and later requests
-with it get `OutcomeUnknown` instead of running the flow again blindly.
+means a write may have happened: then the key is marked *ambiguous* for the TTL, and the next
+request with it takes the key over and runs the action with `resuming` set, so the action looks
+at what the earlier run left before it writes (`gateway.bookings`: the booking with its stamp).
 
 Two backends with one behaviour: in-process (default) and Redis (`REDIS_URL`,
 `gateway.state.redis_backend`), so several gateway replicas share keys.
@@ -21,6 +22,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from redis.asyncio import Redis
@@ -32,7 +34,6 @@ from gateway.state.claims import (
     Backend,
     Claim,
     IdempotencyKeyReused,
-    OutcomeUnknown,
     Result,
 )
 from gateway.state.memory_backend import MemoryBackend
@@ -45,7 +46,6 @@ __all__ = [
     "Idempotency",
     "IdempotencyKeyReused",
     "MemoryBackend",
-    "OutcomeUnknown",
     "RedisBackend",
     "fingerprint",
     "idempotency_from",
@@ -71,6 +71,11 @@ def _never(error: BaseException) -> bool:
     return False
 
 
+# Set while an action runs that took over an ambiguous key: an earlier run with the same key may
+# have written, so the action must look before it writes again.
+resuming: ContextVar[bool] = ContextVar("resuming", default=False)
+
+
 class Idempotency:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -86,20 +91,21 @@ class Idempotency:
         releases the key (False) or leaves it ambiguous (True)."""
         claim = await self.backend.begin(key, fingerprint)
         if not claim.owned:
-            if claim.ambiguous:
-                raise OutcomeUnknown(key)
             assert claim.result is not None
             return claim.result
         renewal = asyncio.create_task(self._renew(key, claim.token))
+        resumed = resuming.set(claim.ambiguous)
         try:
             result = await action()
         except BaseException as error:
+            resuming.reset(resumed)
             renewal.cancel()
             if may_have_written(error):
                 await self.backend.mark_ambiguous(key, claim.token, fingerprint)
             else:
                 await self.backend.release(key, claim.token)
             raise
+        resuming.reset(resumed)
         renewal.cancel()
         await self.backend.finish(key, claim.token, fingerprint, result)
         return result

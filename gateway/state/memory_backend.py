@@ -66,8 +66,10 @@ class MemoryBackend:
                 raise IdempotencyKeyReused(key)
             if entry.state == DONE:
                 return Claim(owned=False, result=entry.result)
-            if entry.state == AMBIGUOUS:
-                return Claim(owned=False, ambiguous=True)
+            if entry.state == AMBIGUOUS:  # this request resolves it: it owns the key now
+                entry.token, entry.state = new_token(), PENDING
+                entry.lease_until, entry.done = loop.time() + self.lease_seconds, asyncio.Event()
+                return Claim(owned=True, token=entry.token, ambiguous=True)
             # until the owner finishes or releases, or its lease ends; then look again
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout_at(entry.lease_until):

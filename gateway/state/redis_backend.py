@@ -50,6 +50,16 @@ end
 return 0
 """
 )
+# ARGV[1] the fingerprint, ARGV[2] the new pending record, ARGV[3] its lease in milliseconds:
+# one request takes over an ambiguous record to resolve it.
+_TAKE_OVER = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local record = cjson.decode(raw)
+if record['state'] ~= 'ambiguous' or record['fingerprint'] ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
 _RELEASE = (
     _OWNED
     + """
@@ -80,6 +90,7 @@ class RedisBackend:
         self._renew = redis.register_script(_RENEW)
         self._replace = redis.register_script(_REPLACE)
         self._release = redis.register_script(_RELEASE)
+        self._take_over = redis.register_script(_TAKE_OVER)
 
     @property
     def _lease_ms(self) -> int:
@@ -100,8 +111,11 @@ class RedisBackend:
                 raise IdempotencyKeyReused(key)
             if record["state"] == DONE:
                 return Claim(owned=False, result=record["result"])
-            if record["state"] == AMBIGUOUS:
-                return Claim(owned=False, ambiguous=True)
+            if record["state"] == AMBIGUOUS:  # this request resolves it, if first to take it
+                args: list[str | int] = [fingerprint, pending, self._lease_ms]
+                if await self._take_over(keys=[name], args=args):
+                    return Claim(owned=True, token=token, ambiguous=True)
+                continue
             await asyncio.sleep(self.poll)
 
     async def renew(self, key: str, token: str) -> bool:

@@ -17,9 +17,9 @@ from gateway.state.idempotency import (
     Idempotency,
     IdempotencyKeyReused,
     MemoryBackend,
-    OutcomeUnknown,
     RedisBackend,
     fingerprint,
+    resuming,
 )
 
 LEASE = 0.3
@@ -97,26 +97,35 @@ async def test_a_former_owner_cannot_touch_a_claim_taken_over(replica: Replica) 
     assert (await old.begin("k", FP)).result == {"from": "new"}
 
 
-async def test_a_flow_that_may_have_written_leaves_its_key_ambiguous(replica: Replica) -> None:
+async def test_a_flow_that_may_have_written_is_resumed_by_the_next_request(
+    replica: Replica,
+) -> None:
+    """The first run times out (Wix may have acted): the key stays claimed as ambiguous, and the
+    next request with it (on any replica) runs the action again knowing it resumes; its result
+    is then the key's."""
     idempotency = Idempotency(replica())
-    calls = 0
+    seen: list[bool] = []
 
     async def timed_out() -> dict[str, object]:
-        nonlocal calls
-        calls += 1
+        seen.append(resuming.get())
         raise TimeoutError("no answer: Wix may have booked")
+
+    async def looks_then_answers() -> dict[str, object]:
+        seen.append(resuming.get())
+        return {"found": "the earlier booking"}
 
     def maybe(error: BaseException) -> bool:
         return isinstance(error, TimeoutError)
 
     with pytest.raises(TimeoutError):
         await idempotency.run("k", FP, timed_out, maybe)
-    with pytest.raises(OutcomeUnknown) as unknown:
-        await Idempotency(replica()).run("k", FP, timed_out, maybe)
     with pytest.raises(IdempotencyKeyReused):
         await idempotency.run("k", fingerprint("op", {"slot": "11:00"}), timed_out, maybe)
-    assert unknown.value.key == "k"
-    assert calls == 1
+    resumed = await Idempotency(replica()).run("k", FP, looks_then_answers, maybe)
+    again = await idempotency.run("k", FP, timed_out, maybe)
+    assert resumed == again == {"found": "the earlier booking"}
+    assert seen == [False, True]  # the resumed run knew; the last request ran nothing
+    assert resuming.get() is False
 
 
 async def test_ambiguous_records_are_kept_for_the_ttl(redis_url: str) -> None:

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 from gateway.bookings.outbox import tracked
 from gateway.bookings.stamps import (
+    active_stamped,
     cancel_quietly,
     find_booking,
-    find_stamped,
+    is_resuming,
     write_may_have_happened,
 )
 from gateway.graphql.bookings.mutations.inputs import BookingRequest, contact_id
@@ -50,6 +51,7 @@ logger = logging.getLogger("gateway.graphql.mutations")
 FORM_FIELD_PREFIX = "formSubmission."
 DECLINED = "DECLINED"
 CREATED = "CREATED"
+CONFIRMED = "CONFIRMED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,15 +107,21 @@ async def _create_and_confirm(
 ) -> Json:
     writer = info.context.upstream.bookings_writer
     business = info.context.business_upstream
-    try:
-        created: Json = (await writer.create_booking(new.create_body(stamp)))["booking"]
-    except UpstreamError as error:
-        if not write_may_have_happened(error):
-            return await creation_refused(error, unavailable)
-        [*found] = await find_stamped(business, stamp)  # a failed read keeps the stamp watched
-        if not found:
-            raise
-        created = found[0]
+    earlier = await active_stamped(business, stamp) if is_resuming() else []
+    if earlier:  # an earlier run with this idempotency key made it: go on from there
+        created: Json = earlier[0]
+        if created.get("status") == CONFIRMED:
+            return booking_created(created)
+    else:
+        try:
+            created = (await writer.create_booking(new.create_body(stamp)))["booking"]
+        except UpstreamError as error:
+            if not write_may_have_happened(error):
+                return await creation_refused(error, unavailable)
+            found = await active_stamped(business, stamp)  # a failed read keeps it watched
+            if not found:
+                raise
+            created = found[0]
     if not new.confirm:
         return booking_created(created)
     try:

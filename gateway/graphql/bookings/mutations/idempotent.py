@@ -8,7 +8,10 @@ key for a different input is an `IdempotencyKeyReused` outcome rather than a sil
 Every booking mutation runs here, with a key or without, under one deadline for the whole flow
 (`GATEWAY_FLOW_DEADLINE_SECONDS`): past it the flow is cancelled and the caller gets `FLOW_TIMEOUT`.
 A failed flow releases its key only when Wix did nothing (`may_have_written`); otherwise the key
-is ambiguous and a retry goes to `resolve_ambiguous` instead of writing again.
+is ambiguous, and the retry that takes it over runs the flow again *resuming*: a keyed flow's
+bookings carry a stamp derived from the key (`gateway.bookings.stamps.stamp_for_key`), and a
+resuming flow first looks for an active booking with it, so it goes on from what the earlier run
+made instead of booking twice. Its outcome is then stored under the key like any other.
 """
 
 from __future__ import annotations
@@ -21,23 +24,18 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from gateway.bookings.stamps import keyed_stamp, stamp_for_key
 from gateway.config import DEFAULT_FLOW_DEADLINE_SECONDS
 from gateway.graphql.bookings.mutations.outcomes import idempotency_key_reused
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
-from gateway.state.idempotency import (
-    IdempotencyKeyReused,
-    OutcomeUnknown,
-    fingerprint,
-    scoped_key,
-)
+from gateway.state.idempotency import IdempotencyKeyReused, fingerprint, scoped_key
 from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
 
 KEY_FIELD = "idempotency_key"
 MAX_KEY_LENGTH = 200  # our limit: a UUID or a client's own request id fits easily
 FLOW_TIMEOUT = "FLOW_TIMEOUT"
-IDEMPOTENCY_OUTCOME_UNKNOWN = "IDEMPOTENCY_OUTCOME_UNKNOWN"
 # 503 is a refusal before any work (RFC 9110: the server cannot handle the request now); any
 # other 5xx may come after Wix acted (e.g. a 504 from a proxy whose backend carried on).
 _REFUSAL_STATUS = 503
@@ -82,31 +80,16 @@ async def run_idempotent(
     context = info.context
     if context.idempotency is None:  # an app built without a store: no deduplication possible
         raise RuntimeError("the app has no idempotency store (app.state.idempotency)")
+    scoped = scoped_key(key, context.caller.scope if context.caller else None)
+    stamped = keyed_stamp.set(stamp_for_key(scoped))
     try:
         return await context.idempotency.run(
-            scoped_key(key, context.caller.scope if context.caller else None),
-            fingerprint(operation, request_payload(request)),
-            bounded,
-            may_have_written,
+            scoped, fingerprint(operation, request_payload(request)), bounded, may_have_written
         )
     except IdempotencyKeyReused:
         return idempotency_key_reused(key)
-    except OutcomeUnknown:
-        return await resolve_ambiguous(info, operation, key, request)
-
-
-async def resolve_ambiguous(info: Info, operation: str, key: str, request: Any) -> Json:
-    """THE place where reconciliation plugs in: an earlier run with this key stopped where Wix
-    may have written (`may_have_written`), so running the flow again could write twice.
-
-    For now the caller is told the outcome is unknown (`IDEMPOTENCY_OUTCOME_UNKNOWN`). A
-    reconciler would read Wix back (e.g. the caller's bookings for this slot), return the
-    outcome it finds, and store it under the key so later retries replay it."""
-    raise GraphQLError(
-        "An earlier request with this idempotency key stopped before its outcome was known "
-        "(Wix may have acted): check the bookings before trying again with a new key",
-        extensions={"code": IDEMPOTENCY_OUTCOME_UNKNOWN, "idempotencyKey": key},
-    )
+    finally:
+        keyed_stamp.reset(stamped)
 
 
 async def within_deadline(flow: Callable[[], Awaitable[Json]], seconds: float) -> Json:

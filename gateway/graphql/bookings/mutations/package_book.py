@@ -20,7 +20,12 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gateway.bookings.outbox import tracked
-from gateway.bookings.stamps import find_stamped, package_of, write_may_have_happened
+from gateway.bookings.stamps import (
+    active_stamped,
+    is_resuming,
+    package_of,
+    write_may_have_happened,
+)
 from gateway.graphql.bookings.mutations.form_validation import prepare
 from gateway.graphql.bookings.mutations.inputs import ContactInput, contact_id
 from gateway.graphql.bookings.mutations.outcomes import form_invalid, not_found
@@ -39,6 +44,7 @@ from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
 from gateway.graphql.scalars import LocalDateTime, TimeZone
 from gateway.graphql.time_slots.resolvers import first_business_location
+from gateway.upstream import Upstream
 from gateway.upstream.errors import UpstreamError
 
 logger = logging.getLogger("gateway.graphql.mutations")
@@ -135,19 +141,27 @@ async def book(info: Info, data: BookMultiServicePackageInput) -> Json:
 async def _create(info: Info, body: Json, stamp: str) -> Json:
     """Create Multi Service Booking; when its answer is lost, the package its stamped bookings
     belong to (read with the API key), or the error when Wix shows none."""
-    writer = info.context.upstream.bookings_writer
+    writer, business = info.context.upstream.bookings_writer, info.context.business_upstream
+    if is_resuming() and (earlier := await _stamped_package(business, stamp)):
+        return earlier  # an earlier run with this idempotency key made it: go on from there
     try:
         return dict((await writer.create_multi_service_booking(body))["multiServiceBooking"])
     except UpstreamError as error:
         if not write_may_have_happened(error):
             raise
-        business = info.context.business_upstream
-        packages = {package_of(b) for b in await find_stamped(business, stamp)} - {None}
-        if not packages:
+        found = await _stamped_package(business, stamp)
+        if found is None:
             raise
-        [package] = packages
-        assert package is not None
-        return await business.bookings_writer.get_multi_service_booking(package)
+        return found
+
+
+async def _stamped_package(business: Upstream, stamp: str) -> Json | None:
+    """The active package whose bookings carry `stamp`, as Get Multi Service Booking gives it."""
+    packages = {package_of(b) for b in await active_stamped(business, stamp)} - {None}
+    if not packages:
+        return None
+    package = sorted(p for p in packages if p)[0]
+    return await business.bookings_writer.get_multi_service_booking(package)
 
 
 def _create_body(chain: Chain, slot: Json, answers: Json, contact: str | None, stamp: str) -> Json:
