@@ -13,6 +13,8 @@ import secrets
 from contextvars import ContextVar
 from typing import Any
 
+from graphql import GraphQLError
+
 from gateway.state.idempotency import resuming
 from gateway.upstream import Upstream
 from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
@@ -20,8 +22,11 @@ from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, Upst
 STAMP_PREFIX = "gateway-attempt-"
 # Statuses whose booking no longer holds anything: nothing to undo.
 FINAL_STATUSES = frozenset({"CANCELED", "DECLINED"})
-# Errors after which Wix may have done the write: no answer in time, a dropped connection, a 5xx.
-AMBIGUOUS_CODES = frozenset({UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE})
+# 503 is a refusal before any work (RFC 9110: the server cannot handle the request now); any
+# other 5xx may come after Wix acted (e.g. a 504 from a proxy whose backend carried on).
+REFUSAL_STATUS = 503
+# The flow deadline's error code (`run_idempotent`): the flow was cut off mid-way.
+FLOW_TIMEOUT = "FLOW_TIMEOUT"
 
 Json = dict[str, Any]
 PACKAGE_UNDO: Json = {"flowControlSettings": {"ignoreCancellationPolicy": True}}
@@ -47,12 +52,21 @@ def is_resuming() -> bool:
     return resuming.get()
 
 
-def write_may_have_happened(error: BaseException) -> bool:
-    """Whether a failed write may still have been done by Wix (so the flow must look before it
-    answers): a timeout, a lost connection or a 5xx; a 4xx is Wix saying it did nothing."""
+def may_have_written(error: BaseException) -> bool:
+    """Whether a flow that raised `error` may have changed something at Wix (the key is then
+    ambiguous, not released). We cannot tell a failed read from a failed write, so: our flow
+    deadline, an upstream timeout, no answer at all (transport failure), and any answer in
+    error other than 503 count as "maybe"; refusals (4xx, 503) and everything else as "no"."""
+    if isinstance(error, GraphQLError):
+        return bool(error.extensions and error.extensions.get("code") == FLOW_TIMEOUT)
     if not isinstance(error, UpstreamError):
-        return not isinstance(error, ValueError | TypeError | KeyError)
-    return error.code in AMBIGUOUS_CODES
+        return False
+    if error.code == UPSTREAM_TIMEOUT:
+        return True
+    status = error.http_status
+    if status is None:
+        return error.code == UPSTREAM_UNAVAILABLE  # sent, no answer
+    return status < 300 or (status >= 500 and status != REFUSAL_STATUS)
 
 
 async def find_stamped(business: Upstream, stamp: str) -> list[Json]:

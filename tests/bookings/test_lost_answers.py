@@ -66,7 +66,7 @@ async def test_a_create_lost_and_unreadable_is_cancelled_by_the_reconciler(
 ) -> None:
     """The answer is lost and the read-back fails too: the customer gets an error, and the
     booking they were not told about is cancelled by the next reconciliation."""
-    lose_answer(gateway, CREATE, status=503)
+    lose_answer(gateway, CREATE, status=500)
     gateway.sandbox.faults.append(FaultRule(path=QUERY, status=503, times=3))
     body = await book(gateway)
     assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"

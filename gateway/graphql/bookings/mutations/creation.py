@@ -28,7 +28,7 @@ from gateway.bookings.stamps import (
     cancel_quietly,
     find_booking,
     is_resuming,
-    write_may_have_happened,
+    may_have_written,
 )
 from gateway.graphql.bookings.mutations.inputs import BookingRequest, contact_id
 from gateway.graphql.bookings.mutations.outcomes import (
@@ -116,7 +116,7 @@ async def _create_and_confirm(
         try:
             created = (await writer.create_booking(new.create_body(stamp)))["booking"]
         except UpstreamError as error:
-            if not write_may_have_happened(error):
+            if not may_have_written(error):
                 return await creation_refused(error, unavailable)
             found = await active_stamped(business, stamp)  # a failed read keeps it watched
             if not found:
@@ -148,7 +148,7 @@ async def _after_lost_answer(info: Info, created: Json, error: Exception) -> Jso
         current = await find_booking(business, created["id"])
         if current is None:
             return None
-        if current.get("status") != CREATED and write_may_have_happened(error):
+        if current.get("status") != CREATED and may_have_written(error):
             return current  # Wix confirmed or declined it: that is the customer's answer
         await cancel_quietly(business, current)
     except Exception as undo_error:  # the outbox still holds the stamp: reconciled later

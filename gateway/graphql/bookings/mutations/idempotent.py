@@ -24,21 +24,16 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from gateway.bookings.stamps import keyed_stamp, stamp_for_key
+from gateway.bookings.stamps import FLOW_TIMEOUT, keyed_stamp, may_have_written, stamp_for_key
 from gateway.config import DEFAULT_FLOW_DEADLINE_SECONDS
 from gateway.graphql.bookings.mutations.outcomes import idempotency_key_reused
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
 from gateway.graphql.errors import bad_user_input
 from gateway.state.idempotency import IdempotencyKeyReused, fingerprint, scoped_key
-from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
 
 KEY_FIELD = "idempotency_key"
 MAX_KEY_LENGTH = 200  # our limit: a UUID or a client's own request id fits easily
-FLOW_TIMEOUT = "FLOW_TIMEOUT"
-# 503 is a refusal before any work (RFC 9110: the server cannot handle the request now); any
-# other 5xx may come after Wix acted (e.g. a 504 from a proxy whose backend carried on).
-_REFUSAL_STATUS = 503
 
 
 def request_payload(value: Any) -> Any:
@@ -106,20 +101,3 @@ async def within_deadline(flow: Callable[[], Awaitable[Json]], seconds: float) -
             "Wix may have acted",
             extensions={"code": FLOW_TIMEOUT, "deadlineSeconds": seconds},
         ) from None
-
-
-def may_have_written(error: BaseException) -> bool:
-    """Whether a flow that raised `error` may have changed something at Wix (the key is then
-    ambiguous, not released). We cannot tell a failed read from a failed write, so: our flow
-    deadline, an upstream timeout, no answer at all (transport failure), and any answer in
-    error other than 503 count as "maybe"; refusals (4xx, 503) and everything else as "no"."""
-    if isinstance(error, GraphQLError):
-        return bool(error.extensions and error.extensions.get("code") == FLOW_TIMEOUT)
-    if not isinstance(error, UpstreamError):
-        return False
-    if error.code == UPSTREAM_TIMEOUT:
-        return True
-    status = error.http_status
-    if status is None:
-        return error.code == UPSTREAM_UNAVAILABLE  # sent, no answer
-    return status < 300 or (status >= 500 and status != _REFUSAL_STATUS)

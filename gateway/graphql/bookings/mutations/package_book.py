@@ -23,8 +23,8 @@ from gateway.bookings.outbox import tracked
 from gateway.bookings.stamps import (
     active_stamped,
     is_resuming,
+    may_have_written,
     package_of,
-    write_may_have_happened,
 )
 from gateway.graphql.bookings.mutations.form_validation import prepare
 from gateway.graphql.bookings.mutations.inputs import ContactInput, contact_id
@@ -147,7 +147,7 @@ async def _create(info: Info, body: Json, stamp: str) -> Json:
     try:
         return dict((await writer.create_multi_service_booking(body))["multiServiceBooking"])
     except UpstreamError as error:
-        if not write_may_have_happened(error):
+        if not may_have_written(error):
             raise
         found = await _stamped_package(business, stamp)
         if found is None:
