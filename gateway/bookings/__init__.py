@@ -1,5 +1,11 @@
-"""The booking domain, below the GraphQL adapters: what the gateway does about writes whose
-answer was lost, and the bookings its failed flows leave behind.
+"""The booking domain, below the GraphQL adapters (`gateway/graphql/bookings/mutations/`): the
+flows themselves, plain code over a `FlowContext` (`flow.py`) returning outcome dataclasses
+(`outcomes.py`), and what the gateway does about writes whose answer was lost.
+
+- flows: `appointments.py`, `courses.py` (new bookings, through `creation.py`), `lifecycle.py`
+  and `status.py` (changes, through `changes.py`), `packages.py` and `package_changes.py`,
+  `anonymous.py`, `double_booking.py`; their checks in `slots.py`, `forms.py`,
+  `rescheduling.py`, `package_chains.py`, and Wix's refusals in `refusals.py`.
 
 - `stamps.py`: every booking the gateway creates carries a stamp, so it can be found again when
   Wix's answer is lost (`find_stamped`), and `may_have_written` says when to look

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from graphql import GraphQLError
 
+from gateway.bookings.flow import InvalidInput
 from gateway.upstream.errors import UpstreamError
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -30,3 +34,13 @@ def is_not_found(error: BaseException) -> bool:
     """Whether Wix answered 404 (`SERVICE_NOT_FOUND`, `SLOT_NOT_FOUND`, ...): single lookups
     then resolve to null instead of an error."""
     return isinstance(error, UpstreamError) and error.http_status == 404
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """A domain flow's `InvalidInput` as the coded GraphQL error clients know
+    (`BAD_USER_INPUT`, same message and `argument`)."""
+    try:
+        yield
+    except InvalidInput as error:
+        raise bad_user_input(error.message, error.argument) from None

@@ -8,15 +8,17 @@ the validation error, so clients get `extensions.code = BAD_USER_INPUT`.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, NewType
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
+from gateway import wall_time
 from gateway.graphql.errors import BAD_USER_INPUT
+from gateway.wall_time import format_local
 
 DateTime = NewType("DateTime", datetime)
 LocalDateTime = NewType("LocalDateTime", datetime)
@@ -50,7 +52,7 @@ def parse_optional_instant(value: str | None) -> DateTime | None:
 
 def parse_local(value: str) -> LocalDateTime:
     """A Wix local date-time (`YYYY-MM-DDThh:mm:ss[.SSS]`, no offset)."""
-    return LocalDateTime(datetime.fromisoformat(value))
+    return LocalDateTime(wall_time.parse_local(value))
 
 
 def format_instant(value: datetime) -> str:
@@ -60,24 +62,9 @@ def format_instant(value: datetime) -> str:
     return f"{value.isoformat(timespec='milliseconds')[:-6]}Z"  # without "+00:00"
 
 
-def format_local(value: datetime) -> str:
-    return f"{value:%Y-%m-%dT%H:%M:%S}"
-
-
-@cache
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def local_to_utc(local: datetime, time_zone: str) -> DateTime:
-    """Wall time in `time_zone` -> UTC. A wall time in a spring-forward gap moves forward one
-    hour (as Wix documents for slots); an ambiguous one takes its first occurrence."""
-    tz = zone(time_zone)
-    aware = local.replace(tzinfo=tz)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(tz).replace(tzinfo=None) != local:
-        utc = (local + timedelta(hours=1)).replace(tzinfo=tz).astimezone(UTC)
-    return DateTime(utc)
+    """`gateway.wall_time.local_to_utc`, typed as an instant."""
+    return DateTime(wall_time.local_to_utc(local, time_zone))
 
 
 @cache

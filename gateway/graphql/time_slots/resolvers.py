@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from gateway.graphql.common import Json, LocationType, ServiceType
+from gateway.bookings import slots
+from gateway.bookings.slots import STAFF_RESOURCE_TYPE_ID, business_location
+from gateway.graphql.common import Json, ServiceType
 from gateway.graphql.context import Info
-from gateway.graphql.errors import bad_user_input, check_first, is_not_found
+from gateway.graphql.errors import bad_user_input, check_first, is_not_found, user_errors
 from gateway.graphql.pagination import (
     Connection,
     Page,
@@ -25,11 +27,12 @@ from gateway.graphql.pagination import (
     next_cursor,
     node_fields,
 )
-from gateway.graphql.scalars import LocalDateTime, TimeZone, format_local
+from gateway.graphql.scalars import LocalDateTime, TimeZone
 from gateway.graphql.time_slots.types import TimeSlot
 from gateway.graphql.time_slots.window import check_window
 from gateway.identity.visitor_fields import visitor_safe
 from gateway.upstream.errors import UpstreamError
+from gateway.wall_time import format_local
 
 if TYPE_CHECKING:
     from gateway.graphql.services.types import Service
@@ -37,9 +40,6 @@ if TYPE_CHECKING:
 DEFAULT_RANGE = timedelta(days=7)
 DEFAULT_FIRST = 50
 MAX_FIRST = 1000  # Wix's cursorPaging.limit maximum
-# Ask for staff details on every list: without `includeResourceTypeIds` List returns none.
-STAFF_RESOURCE_TYPE_ID = "1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"
-
 From = Annotated[LocalDateTime | None, strawberry.argument(name="from")]
 
 
@@ -59,11 +59,6 @@ def _window(
         "toLocalDate": format_local(end),
         "timeZone": zone,
     }
-
-
-def business_location(location_id: str) -> Json:
-    """A business location as Time Slots takes it in a request."""
-    return {"id": location_id, "locationType": "BUSINESS"}
 
 
 async def _slot_page(info: Info, response: Json, metadata_key: str) -> Page[TimeSlot]:
@@ -242,14 +237,14 @@ async def multi_service_time_slots(
 
 
 async def first_business_location(info: Info, service_ids: list[strawberry.ID]) -> str:
-    """The first service's first business location: where a multi-service chain takes place
-    when the caller names none (here and in the package mutations). Loads every service of the
-    chain (one batch, reused by `nestedSlots.service`)."""
-    first, *_ = await info.context.loaders.services.load_many(service_ids)
-    for location in first.locations if first else []:
-        if location.id and location.type == LocationType.BUSINESS:
-            return str(location.id)
-    raise bad_user_input("Give `locationId`: the first service has no business location")
+    """Where a multi-service chain takes place when the caller names none
+    (`gateway.bookings.slots.first_business_location`, over the request's loaders)."""
+    from gateway.graphql.lookups import RequestLookups  # it needs the types that import this
+
+    with user_errors():
+        return await slots.first_business_location(
+            RequestLookups(info.context.loaders), [str(i) for i in service_ids]
+        )
 
 
 async def service_time_slots(

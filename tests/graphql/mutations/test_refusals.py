@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from gateway.graphql.bookings.mutations.outcomes import change_refused_outcome, not_found
+from gateway.bookings.outcomes import Outcome, not_found
+from gateway.bookings.refusals import change_refused_outcome
 from gateway.upstream.errors import UpstreamError
 
 Json = dict[str, Any]
 CONFLICT_SEEN = {"__typename": "RevisionConflict", "message": "seen"}
-GONE = not_found("booking", "b-1")
+GONE = not_found("booking", "b-1").to_json()
 
 
 def wix_error(status: int, code: str, wix_message: str | None = None) -> UpstreamError:
@@ -28,9 +29,10 @@ async def outcome(
     async def reread() -> Json | None:
         return conflict
 
-    return await change_refused_outcome(
+    found = await change_refused_outcome(
         error, "Cancel", conflict=reread, gone=lambda: GONE, gone_statuses=gone_statuses
     )
+    return found.to_json() if isinstance(found, Outcome) else found
 
 
 async def test_a_conflict_is_what_the_reread_found() -> None:

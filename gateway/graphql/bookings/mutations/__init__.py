@@ -1,4 +1,6 @@
-"""Booking flow mutations: each multi-step Wix flow as one mutation with a typed outcome union.
+"""Booking flow mutations: each multi-step Wix flow (`gateway.bookings`) as one mutation with a
+typed outcome union; the resolvers are thin adapters (`booking_flows.py`, `packages.py`,
+`anonymous.py`, `double_booking.py`), registered here and in those modules.
 
 Business failures are union members (`SlotUnavailable`, `RevisionConflict`, ...), never errors;
 Wix being unreachable or failing stays a GraphQL error with the upstream error's code.
@@ -8,15 +10,16 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.graphql.bookings.mutations.book_appointment import book_appointment
-from gateway.graphql.bookings.mutations.book_class_session import book_class_session
-from gateway.graphql.bookings.mutations.book_course import book_course
-from gateway.graphql.bookings.mutations.lifecycle import cancel_booking, reschedule_booking
-from gateway.graphql.bookings.mutations.status_changes import (
+from gateway.graphql.bookings.mutations.booking_flows import (
+    book_appointment,
+    book_class_session,
+    book_course,
+    cancel_booking,
     confirm_booking,
     confirm_or_decline_booking,
     decline_booking,
     mark_booking_as_pending,
+    reschedule_booking,
     update_number_of_participants,
 )
 from gateway.identity.visitor_fields import visitor_safe

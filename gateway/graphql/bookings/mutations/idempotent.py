@@ -24,12 +24,12 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from gateway.bookings.outcomes import Outcome, idempotency_key_reused, outcome_from_json
 from gateway.bookings.stamps import FLOW_TIMEOUT, keyed_stamp, may_have_written, stamp_for_key
 from gateway.config import DEFAULT_FLOW_DEADLINE_SECONDS
-from gateway.graphql.bookings.mutations.outcomes import idempotency_key_reused
 from gateway.graphql.common import Json
 from gateway.graphql.context import Info
-from gateway.graphql.errors import bad_user_input
+from gateway.graphql.errors import bad_user_input, user_errors
 from gateway.state.idempotency import IdempotencyKeyReused, fingerprint, scoped_key
 
 KEY_FIELD = "idempotency_key"
@@ -55,16 +55,28 @@ async def run_idempotent(
     operation: str,
     key: str | None,
     request: Any,
-    flow: Callable[[], Awaitable[Json]],
-) -> Json:
+    flow: Callable[[], Awaitable[Outcome]],
+) -> Outcome:
     """`flow()` once per (caller, key); without a key, simply `flow()`; either way within the
     flow deadline. `request` is the mutation's input (a Strawberry input or a dict of
-    arguments)."""
+    arguments). What is stored under the key is the outcome's JSON; a domain `InvalidInput`
+    becomes the coded GraphQL error."""
+    with user_errors():
+        return outcome_from_json(await _run(info, operation, key, request, flow))
+
+
+async def _run(
+    info: Info,
+    operation: str,
+    key: str | None,
+    request: Any,
+    flow: Callable[[], Awaitable[Outcome]],
+) -> Json:
     settings = info.context.settings
     deadline = settings.flow_deadline if settings else DEFAULT_FLOW_DEADLINE_SECONDS
 
     async def bounded() -> Json:
-        return await within_deadline(flow, deadline)
+        return (await within_deadline(flow, deadline)).to_json()
 
     if key is None:
         return await bounded()
@@ -82,12 +94,12 @@ async def run_idempotent(
             scoped, fingerprint(operation, request_payload(request)), bounded, may_have_written
         )
     except IdempotencyKeyReused:
-        return idempotency_key_reused(key)
+        return idempotency_key_reused(key).to_json()
     finally:
         keyed_stamp.reset(stamped)
 
 
-async def within_deadline(flow: Callable[[], Awaitable[Json]], seconds: float) -> Json:
+async def within_deadline(flow: Callable[[], Awaitable[Outcome]], seconds: float) -> Outcome:
     """Cancel `flow()` after `seconds` (a monotonic timer: a duration, not business time)."""
     timeout = asyncio.timeout(seconds)
     try:

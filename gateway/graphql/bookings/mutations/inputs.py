@@ -1,13 +1,17 @@
-"""Input types shared by the booking mutations: who books, and which slot."""
+"""Input types shared by the booking mutations: who books, and which slot; each converts to
+the domain's plain request (`gateway.bookings.requests`)."""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry.scalars import JSON
 
+from gateway.bookings.appointments import AppointmentBooking, ClassSessionBooking
+from gateway.bookings.courses import CourseBooking
+from gateway.bookings.lifecycle import BookingMove, Cancellation
+from gateway.bookings.requests import Booker, Contact, SlotRequest
+from gateway.bookings.status import ParticipantsChange, StatusChange
 from gateway.graphql.bookings.types import PaymentStatus
-from gateway.graphql.common import Json
-from gateway.graphql.errors import bad_user_input
 from gateway.graphql.scalars import LocalDateTime, TimeZone
 
 REVISION_HELP = "The booking's revision; omitted, the current one is read."
@@ -24,15 +28,14 @@ class ContactInput:
     email: str | None = None
     phone: str | None = None
 
-    def form_answers(self) -> Json:
-        """The contact as booking-form answers, by the default form's targets."""
-        answers = {
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "email": self.email,
-            "phone": self.phone,
-        }
-        return {target: value for target, value in answers.items() if value not in (None, "")}
+    def to_domain(self) -> Contact:
+        return Contact(
+            contact_id=str(self.contact_id) if self.contact_id else None,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            phone=self.phone,
+        )
 
 
 @strawberry.input(description="What every new booking needs besides what is booked.")
@@ -57,6 +60,15 @@ class BookingRequest:
         default=None, description="Same key and input: the same outcome, booked once (24 h)."
     )
 
+    def booker(self) -> Booker:
+        return Booker(
+            participants=self.participants,
+            contact=self.contact.to_domain() if self.contact else None,
+            form_submission=self.form_submission,
+            confirm=self.confirm,
+            payment_status=self.payment_status.value if self.payment_status else None,
+        )
+
 
 @strawberry.input(
     description="A slot to move a booking to: an appointment slot (`localStart`, `localEnd`, "
@@ -72,21 +84,117 @@ class SlotInput:
     location_id: strawberry.ID | None = None
     event_id: strawberry.ID | None = None
 
-    def check(self, argument: str) -> None:
-        """Exactly one kind of slot: a class session, or an appointment with start and end."""
-        times = self.local_start is not None and self.local_end is not None
-        if self.event_id and (self.local_start or self.local_end):
-            raise bad_user_input(f"`{argument}`: give `eventId` or start and end, not both")
-        if not self.event_id and not times:
-            raise bad_user_input(f"`{argument}` needs `eventId`, or `localStart` and `localEnd`")
-        if times and self.local_end <= self.local_start:  # type: ignore[operator]
-            raise bad_user_input(f"`{argument}.localEnd` must be later than `localStart`")
+    def to_domain(self) -> SlotRequest:
+        return SlotRequest(
+            local_start=self.local_start,
+            local_end=self.local_end,
+            time_zone=self.time_zone,
+            resource_id=str(self.resource_id) if self.resource_id else None,
+            location_id=str(self.location_id) if self.location_id else None,
+            event_id=str(self.event_id) if self.event_id else None,
+        )
 
 
-def contact_id(contact: ContactInput | None) -> str | None:
-    return str(contact.contact_id) if contact and contact.contact_id else None
+@strawberry.input(description="An appointment slot to book, as Time Slots listed it.")
+class BookAppointmentInput(BookingRequest):
+    service_id: strawberry.ID
+    local_start: LocalDateTime
+    local_end: LocalDateTime
+    time_zone: TimeZone | None = strawberry.field(
+        default=None, description="The zone of `localStart`/`localEnd`; default the site's."
+    )
+    resource_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The staff member; without one Wix assigns a free one."
+    )
+    location_id: strawberry.ID | None = None
+
+    def to_domain(self) -> AppointmentBooking:
+        return AppointmentBooking(
+            booker=self.booker(),
+            service_id=str(self.service_id),
+            local_start=self.local_start,
+            local_end=self.local_end,
+            time_zone=self.time_zone,
+            resource_id=str(self.resource_id) if self.resource_id else None,
+            location_id=str(self.location_id) if self.location_id else None,
+        )
 
 
-def check_participants(participants: int) -> None:
-    if participants < 1:
-        raise bad_user_input("`participants` must be at least 1", "participants")
+@strawberry.input(description="A class session to join, by the `eventId` Time Slots gave.")
+class BookClassSessionInput(BookingRequest):
+    event_id: strawberry.ID
+
+    def to_domain(self) -> ClassSessionBooking:
+        return ClassSessionBooking(booker=self.booker(), event_id=str(self.event_id))
+
+
+@strawberry.input(description="A course to join as a whole, by its service id.")
+class BookCourseInput(BookingRequest):
+    service_id: strawberry.ID
+
+    def to_domain(self) -> CourseBooking:
+        return CourseBooking(booker=self.booker(), service_id=str(self.service_id))
+
+
+@strawberry.input(description="Move a booking to another slot of its service.")
+class RescheduleBookingInput:
+    booking_id: strawberry.ID
+    new_slot: SlotInput
+    revision: str | None = strawberry.field(default=None, description=REVISION_HELP)
+    ignore_reschedule_policy: bool = strawberry.field(
+        default=False,
+        description="Admin override: skip the reschedule and booking policies.",
+    )
+    idempotency_key: str | None = None
+
+    def to_domain(self) -> BookingMove:
+        return BookingMove(
+            booking_id=str(self.booking_id),
+            new_slot=self.new_slot.to_domain(),
+            revision=self.revision,
+            ignore_reschedule_policy=self.ignore_reschedule_policy,
+        )
+
+
+@strawberry.input(description="Cancel a booking.")
+class CancelBookingInput:
+    booking_id: strawberry.ID
+    revision: str | None = strawberry.field(default=None, description=REVISION_HELP)
+    with_refund: bool = False
+    waive_cancellation_fee: bool = False
+    ignore_cancellation_policy: bool = strawberry.field(
+        default=False, description="Admin override: cancel even outside the policy's window."
+    )
+    idempotency_key: str | None = None
+
+    def to_domain(self) -> Cancellation:
+        return Cancellation(
+            booking_id=str(self.booking_id),
+            revision=self.revision,
+            with_refund=self.with_refund,
+            waive_cancellation_fee=self.waive_cancellation_fee,
+            ignore_cancellation_policy=self.ignore_cancellation_policy,
+        )
+
+
+@strawberry.input(description="A status change of one booking by the business.")
+class BookingStatusInput:
+    booking_id: strawberry.ID
+    revision: str | None = strawberry.field(default=None, description=REVISION_HELP)
+    payment_status: PaymentStatus | None = strawberry.field(
+        default=None, description="Stored on the booking when given."
+    )
+
+    def to_domain(self) -> StatusChange:
+        payment_status = self.payment_status.value if self.payment_status else None
+        return StatusChange(str(self.booking_id), self.revision, payment_status)
+
+
+@strawberry.input(description="A new number of participants (class and course bookings only).")
+class UpdateNumberOfParticipantsInput:
+    booking_id: strawberry.ID
+    participants: int
+    revision: str | None = strawberry.field(default=None, description=REVISION_HELP)
+
+    def to_domain(self) -> ParticipantsChange:
+        return ParticipantsChange(str(self.booking_id), self.participants, self.revision)

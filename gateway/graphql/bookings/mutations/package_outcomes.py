@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.graphql.bookings.mutations.outcomes import alternatives_of, outcome_json, outcome_type
+from gateway.bookings import outcomes as domain
+from gateway.graphql.bookings.mutations.outcomes import (
+    alternatives_of,
+    optional_id,
+    outcome_type,
+)
 from gateway.graphql.bookings.types import Booking, MultiServiceBooking
 from gateway.graphql.common import Json
 from gateway.graphql.time_slots.types import TimeSlot
@@ -31,13 +36,9 @@ class PackageBooked:
     bookings: list[Booking] = strawberry.field(description="The package's bookings, in order.")
 
     @classmethod
-    def from_outcome(cls, data: Json) -> PackageBooked:
-        msb = data["multiServiceBooking"]
+    def from_outcome(cls, data: domain.PackageBooked) -> PackageBooked:
+        msb = data.multi_service_booking
         return cls(multi_service_booking=MultiServiceBooking.from_wix(msb), bookings=_bookings(msb))
-
-
-def package_booked(msb: Json) -> Json:
-    return outcome_json("PackageBooked", multiServiceBooking=msb)
 
 
 @outcome_type
@@ -55,8 +56,8 @@ class PackageUpdated:
     dissolved: bool
 
     @classmethod
-    def from_outcome(cls, data: Json) -> PackageUpdated:
-        msb = data["multiServiceBooking"]
+    def from_outcome(cls, data: domain.PackageUpdated) -> PackageUpdated:
+        msb = data.multi_service_booking
         bookings = _bookings(msb)
         dissolved = len(msb.get("bookings") or []) < MIN_PACKAGE_BOOKINGS
         return cls(
@@ -64,10 +65,6 @@ class PackageUpdated:
             bookings=bookings,
             dissolved=dissolved,
         )
-
-
-def package_updated(msb: Json) -> Json:
-    return outcome_json("PackageUpdated", multiServiceBooking=msb)
 
 
 @outcome_type
@@ -89,22 +86,12 @@ class PackageUnavailable:
     )
 
     @classmethod
-    def from_outcome(cls, data: Json) -> PackageUnavailable:
+    def from_outcome(cls, data: domain.PackageUnavailable) -> PackageUnavailable:
         return cls(
-            message=data["message"],
-            alternatives=alternatives_of(data),
-            package_id=data.get(CANCELLED_PACKAGE_ID),
+            message=data.message,
+            alternatives=alternatives_of(data.alternatives, data.time_zone),
+            package_id=optional_id(data.package_id),
         )
-
-
-CANCELLED_PACKAGE_ID = "packageId"
-
-
-def package_unavailable(alternatives: list[Json], time_zone: str, message: str) -> Json:
-    """`alternatives` are Wix multi-service Time Slots written in `time_zone`."""
-    return outcome_json(
-        "PackageUnavailable", message=message, alternatives=alternatives, timeZone=time_zone
-    )
 
 
 def package_bookings(outcome: object) -> list[Booking]:

@@ -1,6 +1,7 @@
 """Multi-service package mutations (issue item 4; bookings.md §6, seeds/001 sample flows):
 `bookMultiServicePackage`, `rescheduleMultiServicePackage`, `addBookingsToPackage`,
-`removeBookingsFromPackage`. The flows are in `package_book` and `package_changes`.
+`removeBookingsFromPackage`. The flows are in `gateway.bookings.packages` and
+`gateway.bookings.package_changes`.
 """
 
 from __future__ import annotations
@@ -8,9 +9,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.scalars import JSON
 
-from gateway.graphql.bookings.mutations import package_changes
+from gateway.bookings import outcomes as domain
+from gateway.bookings import package_changes
+from gateway.bookings.package_changes import PackageMove
+from gateway.bookings.packages import PackageBooking, PackageService, book_package
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
+from gateway.graphql.bookings.mutations.inputs import ContactInput
 from gateway.graphql.bookings.mutations.outcomes import (
     FormInvalid,
     IdempotencyKeyReused,
@@ -19,22 +25,62 @@ from gateway.graphql.bookings.mutations.outcomes import (
     RevisionConflict,
     render,
 )
-from gateway.graphql.bookings.mutations.package_book import (
-    BookMultiServicePackageInput,
-    book,
-    check_size,
-)
 from gateway.graphql.bookings.mutations.package_outcomes import (
     PackageBooked,
     PackageUnavailable,
     PackageUpdated,
     package_bookings,
 )
-from gateway.graphql.common import Json
 from gateway.graphql.context import Info
-from gateway.graphql.errors import bad_user_input
+from gateway.graphql.errors import bad_user_input, user_errors
+from gateway.graphql.lookups import flow_context
 from gateway.graphql.scalars import LocalDateTime, TimeZone
 from gateway.identity.visitor_fields import visitor_safe
+
+
+@strawberry.input(description="One service of a package, in booking order.")
+class PackageServiceInput:
+    service_id: strawberry.ID
+    resource_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The staff member wanted for this service; any when omitted."
+    )
+
+
+@strawberry.input
+class BookMultiServicePackageInput:
+    services: list[PackageServiceInput] = strawberry.field(
+        description="2 to 8 appointment services, booked back to back in this order."
+    )
+    local_start: LocalDateTime = strawberry.field(description="When the first service starts.")
+    time_zone: TimeZone | None = strawberry.field(
+        default=None, description="The zone of `localStart`; default the site's."
+    )
+    location_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Default: the first service's first business location."
+    )
+    contact: ContactInput | None = None
+    form_submission: JSON | None = strawberry.field(
+        default=None, description="Answers to the default booking form, by field `target`."
+    )
+    confirm: bool = False
+    idempotency_key: str | None = None
+
+    def to_domain(self) -> PackageBooking:
+        return PackageBooking(
+            services=tuple(
+                PackageService(
+                    str(item.service_id), str(item.resource_id) if item.resource_id else None
+                )
+                for item in self.services
+            ),
+            local_start=self.local_start,
+            time_zone=self.time_zone,
+            location_id=str(self.location_id) if self.location_id else None,
+            contact=self.contact.to_domain() if self.contact else None,
+            form_submission=self.form_submission,
+            confirm=self.confirm,
+        )
+
 
 BookPackageResult = Annotated[
     PackageBooked | PackageUnavailable | FormInvalid | NotFound | IdempotencyKeyReused,
@@ -55,7 +101,7 @@ ChangePackageResult = Annotated[
 ]
 
 
-def _rendered(info: Info, outcome: Json) -> Any:
+def _rendered(info: Info, outcome: domain.Outcome) -> Any:
     """The union member; the package's bookings prime the request's loaders, so
     `multiServiceBooking { bookings }` needs no second read."""
     rendered = render(outcome)
@@ -67,10 +113,13 @@ def _rendered(info: Info, outcome: Json) -> Any:
 async def book_multi_service_package(
     info: Info, input: BookMultiServicePackageInput
 ) -> BookPackageResult:
-    check_size(input)
+    request = input.to_domain()
+    with user_errors():
+        request.check()
     outcome = await run_idempotent(
-        info, "bookMultiServicePackage", input.idempotency_key, input, lambda: book(info, input)
-    )
+        info, "bookMultiServicePackage", input.idempotency_key, input,
+        lambda: book_package(flow_context(info), request),
+    )  # fmt: skip
     return _rendered(info, outcome)
 
 
@@ -87,7 +136,9 @@ async def reschedule_multi_service_package(
         "rescheduleMultiServicePackage",
         idempotency_key,
         request,
-        lambda: package_changes.reschedule(info, str(package_id), local_start, time_zone),
+        lambda: package_changes.reschedule_package(
+            flow_context(info), PackageMove(str(package_id), local_start, time_zone)
+        ),
     )
     return _rendered(info, outcome)
 
@@ -97,14 +148,16 @@ async def add_bookings_to_package(
 ) -> ChangePackageResult:
     if not booking_ids:
         raise bad_user_input("Give at least one booking id", "bookingIds")
-    outcome = await package_changes.add(info, str(package_id), [str(i) for i in booking_ids])
+    ids = [str(i) for i in booking_ids]
+    outcome = await package_changes.add_bookings(flow_context(info), str(package_id), ids)
     return _rendered(info, outcome)
 
 
 async def remove_bookings_from_package(
     info: Info, package_id: strawberry.ID, booking_ids: list[strawberry.ID]
 ) -> ChangePackageResult:
-    outcome = await package_changes.remove(info, str(package_id), [str(i) for i in booking_ids])
+    ids = [str(i) for i in booking_ids]
+    outcome = await package_changes.remove_bookings(flow_context(info), str(package_id), ids)
     return _rendered(info, outcome)
 
 

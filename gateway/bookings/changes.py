@@ -1,8 +1,8 @@
 """Changing an existing booking: read it fresh, write with a revision, map Wix's refusals.
 
 The booking is read with one Query Extended Bookings (`withBookingAllowedActions`) straight from
-Wix rather than from the request's loader cache, so a second mutation in one request sees the
-first one's change; the read and every written booking prime the loaders for the response.
+Wix rather than from the request's cache, so a second mutation in one request sees the first
+one's change; the read and every written booking are passed on to that cache (`Lookups`).
 A stale revision is never retried: Wix's 409 becomes `RevisionConflict` with the booking as it
 is now.
 """
@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from gateway.graphql.bookings.mutations.outcomes import (
-    booking_updated,
-    change_refused_outcome,
+from gateway.bookings.flow import FlowContext, Json
+from gateway.bookings.outcomes import (
+    BookingUpdated,
+    NotAllowed,
+    NotFound,
+    PolicyViolation,
+    RevisionConflict,
+    SlotUnavailable,
     not_allowed,
     not_found,
     revision_conflict,
 )
-from gateway.graphql.bookings.types import Booking
-from gateway.graphql.common import Json
-from gateway.graphql.context import Info
+from gateway.bookings.refusals import change_refused_outcome
 from gateway.upstream.errors import UpstreamError
 
 # Statuses from which no change is possible any more (bookings.md §9).
@@ -29,26 +32,26 @@ _WORDS = {"cancel": ("canceled", "cancellation"), "reschedule": ("rescheduled", 
 
 Write = Callable[[str | None], Awaitable[Json]]  # revision -> Wix's `{"booking": ...}`
 WixCall = Callable[[str, Json], Awaitable[Json]]  # (booking id, body) -> `{"booking": ...}`
-Refused = Callable[[UpstreamError], Awaitable[Json | None]]
+Refused = Callable[[UpstreamError], Awaitable[PolicyViolation | SlotUnavailable | None]]
+Changed = (
+    BookingUpdated | RevisionConflict | NotAllowed | NotFound | PolicyViolation | SlotUnavailable
+)
 
 
-async def read_booking(info: Info, booking_id: str) -> Json | None:
+async def read_booking(ctx: FlowContext, booking_id: str) -> Json | None:
     """`{"booking", "allowedActions"}` as Wix has it now, or None when there is no such booking."""
-    body = await info.context.upstream.bookings_reader.query_extended_bookings(
+    body = await ctx.upstream.bookings_reader.query_extended_bookings(
         {"filter": {"id": booking_id}, "cursorPaging": {"limit": 1}}, with_allowed_actions=True
     )
     items = body.get("extendedBookings") or []
     if not items:
         return None
-    loaders = info.context.loaders
-    loaders.bookings.clear(booking_id)
-    loaders.allowed_actions.clear(booking_id)
-    loaders.booking(items[0])
+    ctx.lookups.booking_read(items[0])
     extended: Json = items[0]
     return extended
 
 
-def refused_by_allowed_actions(extended: Json, action: str) -> Json | None:
+def refused_by_allowed_actions(extended: Json, action: str) -> NotAllowed | None:
     """`NotAllowed` when the booking's allowed actions forbid `action` (`cancel`/`reschedule`)
     for a customer; None when they allow it."""
     if (extended.get("allowedActions") or {}).get(action) is not False:
@@ -62,7 +65,7 @@ def refused_by_allowed_actions(extended: Json, action: str) -> Json | None:
     return not_allowed(action.capitalize(), reason, f"{action.upper()}_NOT_ALLOWED")
 
 
-def refused_reschedule(extended: Json, *, ignore_policy: bool = False) -> Json | None:
+def refused_reschedule(extended: Json, *, ignore_policy: bool = False) -> NotAllowed | None:
     """`NotAllowed` when the booking can't be moved: its allowed actions forbid it (unless the
     business overrides them, `ignore_policy`), or it is a course booking (it has no slot)."""
     if not ignore_policy:
@@ -76,7 +79,7 @@ def refused_reschedule(extended: Json, *, ignore_policy: bool = False) -> Json |
 
 
 async def change_booking(
-    info: Info,
+    ctx: FlowContext,
     booking_id: str,
     action: str,
     revision: str | None,
@@ -85,13 +88,13 @@ async def change_booking(
     current: Json | None = None,
     needs_revision: bool = True,
     refused: Refused | None = None,
-) -> Json:
+) -> Changed:
     """Write one change. Without `revision` the current one is used (read unless `current`, the
     booking as just read, is given). `refused` may turn a Wix refusal into a flow-specific
     outcome before the general mapping (404 `NotFound`, 409 `RevisionConflict`, 403/428
     `NotAllowed`) applies."""
     if revision is None and needs_revision:
-        current = current or await read_booking(info, booking_id)
+        current = current or await read_booking(ctx, booking_id)
         if current is None:
             return not_found("booking", booking_id)
         revision = str(current["booking"]["revision"])
@@ -99,25 +102,24 @@ async def change_booking(
         response = await write(revision)
     except UpstreamError as error:
         outcome = await refused(error) if refused else None
-        return outcome or await change_refused(info, booking_id, action, error)
+        return outcome or await change_refused(ctx, booking_id, action, error)
     booking: Json = response["booking"]
-    loaders = info.context.loaders
-    loaders.bookings.clear(booking_id)
-    loaders.bookings.prime(booking_id, Booking.from_wix(booking))
-    loaders.allowed_actions.clear(booking_id)
-    return booking_updated(booking)
+    ctx.lookups.booking_written(booking)
+    return BookingUpdated(booking)
 
 
-async def change_refused(info: Info, booking_id: str, action: str, error: UpstreamError) -> Json:
+async def change_refused(
+    ctx: FlowContext, booking_id: str, action: str, error: UpstreamError
+) -> RevisionConflict | NotFound | NotAllowed:
     """A refused change of a booking: on 409 the booking as it is now, gone on 404."""
 
-    async def conflict() -> Json:
-        current = await read_booking(info, booking_id)
+    async def conflict() -> RevisionConflict | NotFound:
+        current = await read_booking(ctx, booking_id)
         if current is None:
             return not_found("booking", booking_id)
         return revision_conflict(current["booking"])
 
-    def gone() -> Json:
+    def gone() -> RevisionConflict | NotFound:
         return not_found("booking", booking_id)
 
     return await change_refused_outcome(error, action, conflict=conflict, gone=gone)

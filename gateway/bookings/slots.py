@@ -7,15 +7,16 @@ Time Slots and Bookings name location types differently: the verified slot is tu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from gateway.graphql.bookings.mutations.outcomes import slot_unavailable
-from gateway.graphql.common import Json
-from gateway.graphql.context import Info
-from gateway.graphql.errors import is_not_found
-from gateway.graphql.scalars import LocalDateTime, format_local, parse_local
-from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID, business_location
+from gateway.bookings.flow import FlowContext, InvalidInput, Json, Lookups
+from gateway.bookings.outcomes import SlotUnavailable, slot_unavailable
+from gateway.bookings.refusals import is_not_found
 from gateway.upstream.errors import UpstreamError
+from gateway.wall_time import format_local, parse_local
+
+# Ask for staff details on every list: without `includeResourceTypeIds` List returns none.
+STAFF_RESOURCE_TYPE_ID = "1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"
 
 # Time Slots location type -> Bookings location type (time-slots.md §2; CUSTOMER -> CUSTOM is
 # what Wix's recipes do).
@@ -31,13 +32,27 @@ ALTERNATIVES_RADIUS = timedelta(days=3)
 LIST_LIMIT = 1000  # Wix's maximum page of List Availability Time Slots
 
 
+def business_location(location_id: str) -> Json:
+    """A business location as Time Slots takes it in a request."""
+    return {"id": location_id, "locationType": "BUSINESS"}
+
+
+async def first_business_location(lookups: Lookups, service_ids: list[str]) -> str:
+    """The first service's first business location: where a multi-service chain takes place
+    when the caller names none. Loads every service of the chain (one batch)."""
+    first, *_ = await lookups.services(service_ids)
+    for location_id in first.business_location_ids if first else ():
+        return location_id
+    raise InvalidInput("Give `locationId`: the first service has no business location")
+
+
 @dataclass(frozen=True, slots=True)
 class AppointmentRequest:
     """An appointment slot a caller asks for, in `time_zone` wall time."""
 
     service_id: str
-    local_start: LocalDateTime
-    local_end: LocalDateTime
+    local_start: datetime
+    local_end: datetime
     time_zone: str
     resource_id: str | None = None
     location_id: str | None = None
@@ -62,7 +77,7 @@ def offers_resource(slot: Json, resource_id: str) -> bool:
     )
 
 
-async def get_appointment_slot(info: Info, request: AppointmentRequest) -> Json | None:
+async def get_appointment_slot(ctx: FlowContext, request: AppointmentRequest) -> Json | None:
     """The slot as Get Availability Time Slot sees it now, or None when it is gone (404) or the
     chosen staff member isn't free for it."""
     body: Json = {
@@ -78,7 +93,7 @@ async def get_appointment_slot(info: Info, request: AppointmentRequest) -> Json 
             {"resourceTypeId": STAFF_RESOURCE_TYPE_ID, "resourceIds": [request.resource_id]}
         ]
     try:
-        response = await info.context.upstream.time_slots.get_availability(body)
+        response = await ctx.upstream.time_slots.get_availability(body)
     except UpstreamError as error:
         if is_not_found(error):
             return None
@@ -107,7 +122,7 @@ def booked_slot(slot: Json, time_zone: str, resource_id: str | None) -> Json:
     return {key: value for key, value in booked.items() if value is not None}
 
 
-async def alternatives(info: Info, request: AppointmentRequest) -> list[Json]:
+async def alternatives(ctx: FlowContext, request: AppointmentRequest) -> list[Json]:
     """Up to `MAX_ALTERNATIVES` bookable slots of the service nearest to the requested start
     (same location when one was asked for), in start order."""
     body: Json = {
@@ -121,11 +136,11 @@ async def alternatives(info: Info, request: AppointmentRequest) -> list[Json]:
     }
     if request.location_id:
         body["locations"] = [business_location(request.location_id)]
-    response = await info.context.upstream.time_slots.list_availability(body)
+    response = await ctx.upstream.time_slots.list_availability(body)
     return nearest(response.get("timeSlots") or [], request.local_start)
 
 
-def nearest(slots: list[Json], local_start: LocalDateTime) -> list[Json]:
+def nearest(slots: list[Json], local_start: datetime) -> list[Json]:
     """The `MAX_ALTERNATIVES` slots starting nearest to `local_start`, in start order."""
 
     def distance(slot: Json) -> timedelta:
@@ -135,21 +150,23 @@ def nearest(slots: list[Json], local_start: LocalDateTime) -> list[Json]:
     return sorted(chosen, key=lambda slot: slot["localStartDate"])
 
 
-async def unavailable(info: Info, request: AppointmentRequest, message: str | None = None) -> Json:
+async def unavailable(
+    ctx: FlowContext, request: AppointmentRequest, message: str | None = None
+) -> SlotUnavailable:
     """The `SlotUnavailable` outcome for an appointment slot, with its alternatives."""
-    found = await alternatives(info, request)
+    found = await alternatives(ctx, request)
     return slot_unavailable(found, request.time_zone, message)
 
 
-async def get_event_slot(info: Info, event_id: str) -> tuple[Json, str] | None:
+async def get_event_slot(ctx: FlowContext, event_id: str) -> tuple[Json, str] | None:
     """A class session (`timeSlot`, the zone its local times are in), or None when unknown."""
     try:
-        response = await info.context.upstream.time_slots.get_event(event_id)
+        response = await ctx.upstream.time_slots.get_event(event_id)
     except UpstreamError as error:
         if is_not_found(error):
             return None
         raise
-    zone = response.get("timeZone") or await info.context.loaders.site_time_zone()
+    zone = response.get("timeZone") or await ctx.lookups.site_time_zone()
     return response["timeSlot"], str(zone)
 
 

@@ -6,17 +6,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from gateway.graphql.bookings.mutations.inputs import SlotInput
-from gateway.graphql.bookings.mutations.outcomes import (
-    CAPACITY_CODES,
-    SLOT_TAKEN_CODES,
+from gateway.bookings.flow import FlowContext, InvalidInput, Json
+from gateway.bookings.outcomes import (
+    NotFound,
+    PolicyViolation,
+    SlotUnavailable,
     has_policy_violation,
     not_found,
     policy_violation,
-    policy_violation_from,
     slot_unavailable,
 )
-from gateway.graphql.bookings.mutations.slot_checks import (
+from gateway.bookings.refusals import CAPACITY_CODES, SLOT_TAKEN_CODES, policy_violation_from
+from gateway.bookings.requests import SlotRequest
+from gateway.bookings.slots import (
     AppointmentRequest,
     booked_slot,
     get_appointment_slot,
@@ -24,10 +26,6 @@ from gateway.graphql.bookings.mutations.slot_checks import (
     open_spots,
     unavailable,
 )
-from gateway.graphql.common import Json
-from gateway.graphql.context import Info
-from gateway.graphql.errors import bad_user_input
-from gateway.graphql.scalars import LocalDateTime
 from gateway.upstream.errors import UpstreamError
 
 SESSION_FULL = "The class session has no room for this booking"
@@ -38,10 +36,10 @@ class NewSlot:
     """The `slot` to send to Reschedule Booking, or the outcome that stops the reschedule."""
 
     booked: Json | None
-    failure: Json | None
-    unavailable: Callable[[], Awaitable[Json]]
+    failure: SlotUnavailable | PolicyViolation | NotFound | None
+    unavailable: Callable[[], Awaitable[SlotUnavailable]]
 
-    async def refused(self, error: UpstreamError) -> Json | None:
+    async def refused(self, error: UpstreamError) -> PolicyViolation | SlotUnavailable | None:
         """Reschedule Booking's refusals that concern the new slot."""
         violation = policy_violation_from(error)
         if violation is not None:
@@ -56,31 +54,29 @@ def _participants(booking: Json) -> int:
 
 
 async def verify_new_slot(
-    info: Info, booking: Json, new_slot: SlotInput, *, ignore_policy: bool = False
+    ctx: FlowContext, booking: Json, new_slot: SlotRequest, *, ignore_policy: bool = False
 ) -> NewSlot:
     """Check `new_slot` for `booking` (a Wix booking with a `bookedEntity.slot`)."""
     new_slot.check("newSlot")
     current = booking["bookedEntity"]["slot"]
     service_id = str(current["serviceId"])
     if new_slot.event_id:
-        return await _class_session(
-            info, booking, service_id, str(new_slot.event_id), ignore_policy
-        )
+        return await _class_session(ctx, booking, service_id, new_slot.event_id, ignore_policy)
     assert new_slot.local_start is not None and new_slot.local_end is not None  # check()ed
     location_id = new_slot.location_id or (current.get("location") or {}).get("id")
     request = AppointmentRequest(
         service_id=service_id,
-        local_start=LocalDateTime(new_slot.local_start),
-        local_end=LocalDateTime(new_slot.local_end),
-        time_zone=new_slot.time_zone or await info.context.loaders.site_time_zone(),
-        resource_id=str(new_slot.resource_id) if new_slot.resource_id else None,
+        local_start=new_slot.local_start,
+        local_end=new_slot.local_end,
+        time_zone=new_slot.time_zone or await ctx.lookups.site_time_zone(),
+        resource_id=new_slot.resource_id,
         location_id=str(location_id) if location_id else None,
     )
 
-    async def gone() -> Json:
-        return await unavailable(info, request)
+    async def gone() -> SlotUnavailable:
+        return await unavailable(ctx, request)
 
-    slot = await get_appointment_slot(info, request)
+    slot = await get_appointment_slot(ctx, request)
     if slot is None:
         return NewSlot(None, await gone(), gone)
     violations = slot.get("bookingPolicyViolations")
@@ -90,19 +86,19 @@ async def verify_new_slot(
 
 
 async def _class_session(
-    info: Info, booking: Json, service_id: str, event_id: str, ignore_policy: bool
+    ctx: FlowContext, booking: Json, service_id: str, event_id: str, ignore_policy: bool
 ) -> NewSlot:
-    found = await get_event_slot(info, event_id)
-    zone = found[1] if found else await info.context.loaders.site_time_zone()
+    found = await get_event_slot(ctx, event_id)
+    zone = found[1] if found else await ctx.lookups.site_time_zone()
 
-    async def full() -> Json:
+    async def full() -> SlotUnavailable:
         return slot_unavailable([], zone, SESSION_FULL)
 
     if found is None:
         return NewSlot(None, not_found("class session", event_id), full)
     slot = found[0]
     if str(slot.get("serviceId")) != service_id:
-        raise bad_user_input("`newSlot.eventId` is a session of another service", "newSlot")
+        raise InvalidInput("`newSlot.eventId` is a session of another service", "newSlot")
     if open_spots(slot) < _participants(booking):
         return NewSlot(None, await full(), full)
     violations = slot.get("bookingPolicyViolations")

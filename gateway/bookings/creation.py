@@ -20,9 +20,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from gateway.bookings.flow import FlowContext, Json
 from gateway.bookings.outbox import tracked
+from gateway.bookings.outcomes import (
+    BookingCreated,
+    ClassFull,
+    CourseFull,
+    FormInvalid,
+    NotAllowed,
+    PolicyViolation,
+    SlotUnavailable,
+    form_invalid,
+)
+from gateway.bookings.refusals import (
+    CAPACITY_CODES,
+    SLOT_TAKEN_CODES,
+    is_refusal,
+    not_allowed_by,
+    policy_violation_from,
+)
+from gateway.bookings.requests import Booker, contact_id
 from gateway.bookings.stamps import (
     active_stamped,
     cancel_quietly,
@@ -30,20 +49,6 @@ from gateway.bookings.stamps import (
     is_resuming,
     may_have_written,
 )
-from gateway.graphql.bookings.mutations.inputs import BookingRequest, contact_id
-from gateway.graphql.bookings.mutations.outcomes import (
-    CAPACITY_CODES,
-    DECLINED_BOOKING_ID,
-    SLOT_TAKEN_CODES,
-    booking_created,
-    form_invalid,
-    is_refusal,
-    not_allowed_by,
-    policy_violation_from,
-)
-from gateway.graphql.bookings.types import PaymentStatus
-from gateway.graphql.common import Json
-from gateway.graphql.context import Info
 from gateway.upstream.errors import UpstreamError
 
 logger = logging.getLogger("gateway.graphql.mutations")
@@ -63,10 +68,10 @@ class NewBooking:
     answers: Json
     contact_id: str | None = None
     confirm: bool = False
-    payment_status: PaymentStatus | None = None
+    payment_status: str | None = None
 
     @classmethod
-    def of(cls, request: BookingRequest, booked_entity: Json, answers: Json) -> NewBooking:
+    def of(cls, request: Booker, booked_entity: Json, answers: Json) -> NewBooking:
         return cls(
             booked_entity=booked_entity,
             participants=request.participants,
@@ -88,30 +93,34 @@ class NewBooking:
         return {"booking": booking, "formSubmission": self.answers}
 
     def confirm_body(self) -> Json:
-        return {"paymentStatus": self.payment_status.value} if self.payment_status else {}
+        return {"paymentStatus": self.payment_status} if self.payment_status else {}
 
 
-Unavailable = Callable[[], Awaitable[Json]]
+# The flow's "slot/session/course taken" outcome (each can name the booking Wix declined).
+Taken = SlotUnavailable | ClassFull | CourseFull
+Unavailable = Callable[[], Awaitable[Taken]]
+Created = BookingCreated | Taken | PolicyViolation | FormInvalid | NotAllowed
 
 
-async def create_and_confirm(info: Info, new: NewBooking, unavailable: Unavailable) -> Json:
+async def create_and_confirm(
+    ctx: FlowContext, new: NewBooking, unavailable: Unavailable
+) -> Created:
     """`BookingCreated` with the booking's final status, or the outcome of Wix's refusal;
     `unavailable()` builds the flow's "slot/session/course taken" outcome."""
-    context = info.context
-    async with tracked(context.flow_outbox, context.clock, context.settings) as stamp:
-        return await _create_and_confirm(info, new, stamp, unavailable)
+    async with tracked(ctx.flow_outbox, ctx.clock, ctx.settings) as stamp:
+        return await _create_and_confirm(ctx, new, stamp, unavailable)
 
 
 async def _create_and_confirm(
-    info: Info, new: NewBooking, stamp: str, unavailable: Unavailable
-) -> Json:
-    writer = info.context.upstream.bookings_writer
-    business = info.context.business_upstream
+    ctx: FlowContext, new: NewBooking, stamp: str, unavailable: Unavailable
+) -> Created:
+    writer = ctx.upstream.bookings_writer
+    business = ctx.business
     earlier = await active_stamped(business, stamp) if is_resuming() else []
     if earlier:  # an earlier run with this idempotency key made it: go on from there
         created: Json = earlier[0]
         if created.get("status") == CONFIRMED:
-            return booking_created(created)
+            return BookingCreated(created)
     else:
         try:
             created = (await writer.create_booking(new.create_body(stamp)))["booking"]
@@ -123,25 +132,25 @@ async def _create_and_confirm(
                 raise
             created = found[0]
     if not new.confirm:
-        return booking_created(created)
+        return BookingCreated(created)
     try:
         decided: Json = (
             await writer.confirm_or_decline_booking(created["id"], new.confirm_body())
         )["booking"]
     except Exception as error:
-        current = await _after_lost_answer(info, created, error)
+        current = await _after_lost_answer(ctx, created, error)
         if current is None:
             raise
         decided = current
     if decided.get("status") == DECLINED:
-        return {**await unavailable(), DECLINED_BOOKING_ID: decided["id"]}
-    return booking_created(decided)
+        return replace(await unavailable(), declined_booking_id=decided["id"])
+    return BookingCreated(decided)
 
 
-async def _after_lost_answer(info: Info, created: Json, error: Exception) -> Json | None:
+async def _after_lost_answer(ctx: FlowContext, created: Json, error: Exception) -> Json | None:
     """Confirm Or Decline failed: the booking as Wix decided it when its answer was only lost,
     else None once the booking is undone (or left to the reconciler). `error` names it."""
-    business = info.context.business_upstream
+    business = ctx.business
     if isinstance(error, UpstreamError):
         error.extensions["bookingId"] = created["id"]
     try:
@@ -156,7 +165,7 @@ async def _after_lost_answer(info: Info, created: Json, error: Exception) -> Jso
     return None
 
 
-async def creation_refused(error: UpstreamError, unavailable: Unavailable) -> Json:
+async def creation_refused(error: UpstreamError, unavailable: Unavailable) -> Created:
     """Create Booking's business refusals as outcomes; anything else stays an error."""
     violation = policy_violation_from(error)
     if violation is not None:

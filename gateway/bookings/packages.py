@@ -15,21 +15,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
-import strawberry
-from strawberry.scalars import JSON
-
+from gateway.bookings.flow import FlowContext, InvalidInput, Json
+from gateway.bookings.forms import prepare
 from gateway.bookings.outbox import tracked
-from gateway.bookings.stamps import (
-    active_stamped,
-    is_resuming,
-    may_have_written,
-    package_of,
+from gateway.bookings.outcomes import (
+    FormInvalid,
+    NotFound,
+    PackageBooked,
+    PackageUnavailable,
+    form_invalid,
+    not_found,
 )
-from gateway.graphql.bookings.mutations.form_validation import prepare
-from gateway.graphql.bookings.mutations.inputs import ContactInput, contact_id
-from gateway.graphql.bookings.mutations.outcomes import form_invalid, not_found
-from gateway.graphql.bookings.mutations.package_chains import (
+from gateway.bookings.package_chains import (
     Chain,
     Leg,
     bookable_chain,
@@ -37,13 +38,15 @@ from gateway.graphql.bookings.mutations.package_chains import (
     is_taken,
     package_unavailable_near,
 )
-from gateway.graphql.bookings.mutations.package_changes import members
-from gateway.graphql.bookings.mutations.package_outcomes import CANCELLED_PACKAGE_ID, package_booked
-from gateway.graphql.common import Json, ServiceType
-from gateway.graphql.context import Info
-from gateway.graphql.errors import bad_user_input
-from gateway.graphql.scalars import LocalDateTime, TimeZone
-from gateway.graphql.time_slots.resolvers import first_business_location
+from gateway.bookings.package_changes import members
+from gateway.bookings.requests import Contact, contact_id
+from gateway.bookings.slots import first_business_location
+from gateway.bookings.stamps import (
+    active_stamped,
+    is_resuming,
+    may_have_written,
+    package_of,
+)
 from gateway.upstream import Upstream
 from gateway.upstream.errors import UpstreamError
 
@@ -63,85 +66,80 @@ COMPENSATION = {"flowControlSettings": {"ignoreCancellationPolicy": True}}
 LOST = "Another booking took part of the package's time while it was being confirmed"
 
 
-@strawberry.input(description="One service of a package, in booking order.")
-class PackageServiceInput:
-    service_id: strawberry.ID
-    resource_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The staff member wanted for this service; any when omitted."
-    )
+@dataclass(frozen=True, slots=True)
+class PackageService:
+    """One service of a package, in booking order, and the staff member wanted (any: None)."""
+
+    service_id: str
+    resource_id: str | None = None
 
 
-@strawberry.input
-class BookMultiServicePackageInput:
-    services: list[PackageServiceInput] = strawberry.field(
-        description="2 to 8 appointment services, booked back to back in this order."
-    )
-    local_start: LocalDateTime = strawberry.field(description="When the first service starts.")
-    time_zone: TimeZone | None = strawberry.field(
-        default=None, description="The zone of `localStart`; default the site's."
-    )
-    location_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Default: the first service's first business location."
-    )
-    contact: ContactInput | None = None
-    form_submission: JSON | None = strawberry.field(
-        default=None, description="Answers to the default booking form, by field `target`."
-    )
+@dataclass(frozen=True, slots=True)
+class PackageBooking:
+    """2 to 8 appointment services booked back to back from `local_start` (`time_zone`: default
+    the site's; `location_id`: default the first service's first business location), answering
+    the default booking form."""
+
+    services: tuple[PackageService, ...]
+    local_start: datetime
+    time_zone: str | None = None
+    location_id: str | None = None
+    contact: Contact | None = None
+    form_submission: Any = None
     confirm: bool = False
-    idempotency_key: str | None = None
+
+    def check(self) -> None:
+        if not MIN_SERVICES <= len(self.services) <= MAX_SERVICES:
+            raise InvalidInput(
+                f"A package holds {MIN_SERVICES} to {MAX_SERVICES} services", "services"
+            )
 
 
-def check_size(data: BookMultiServicePackageInput) -> None:
-    if not MIN_SERVICES <= len(data.services) <= MAX_SERVICES:
-        raise bad_user_input(
-            f"A package holds {MIN_SERVICES} to {MAX_SERVICES} services", "services"
-        )
+Booked = PackageBooked | PackageUnavailable | FormInvalid | NotFound
 
 
-async def book(info: Info, data: BookMultiServicePackageInput) -> Json:
+async def book_package(ctx: FlowContext, data: PackageBooking) -> Booked:
     service_ids = [item.service_id for item in data.services]
-    loaders = info.context.loaders
+    lookups = ctx.lookups
     services, form = await asyncio.gather(
-        loaders.services.load_many(service_ids), loaders.forms.load(PACKAGE_FORM_ID)
+        lookups.services(service_ids), lookups.form(PACKAGE_FORM_ID)
     )
     legs = []
     for item, service in zip(data.services, services, strict=True):
         if service is None:
-            return not_found("service", str(item.service_id))
-        if service.type != ServiceType.APPOINTMENT or not service.duration_minutes:
-            raise bad_user_input("A package holds appointment services only", "services")
-        staff = str(item.resource_id) if item.resource_id else None
-        legs.append(Leg(str(service.id), service.duration_minutes, staff))
+            return not_found("service", item.service_id)
+        if service.type != "APPOINTMENT" or not service.duration_minutes:
+            raise InvalidInput("A package holds appointment services only", "services")
+        legs.append(Leg(service.id, service.duration_minutes, item.resource_id))
     submission = prepare(form, data.contact, data.form_submission)
     if submission.errors:
         return form_invalid(submission.errors)
     chain = Chain(
         legs=tuple(legs),
         local_start=data.local_start,
-        time_zone=data.time_zone or await loaders.site_time_zone(),
-        location_id=str(data.location_id or await first_business_location(info, service_ids)),
+        time_zone=data.time_zone or await lookups.site_time_zone(),
+        location_id=data.location_id or await first_business_location(lookups, service_ids),
     )
-    slot = await bookable_chain(info, chain)
+    slot = await bookable_chain(ctx, chain)
     if slot is None:
-        return await package_unavailable_near(info, chain)
-    context = info.context
-    async with tracked(context.flow_outbox, context.clock, context.settings) as stamp:
+        return await package_unavailable_near(ctx, chain)
+    async with tracked(ctx.flow_outbox, ctx.clock, ctx.settings) as stamp:
         body = _create_body(chain, slot, submission.answers, contact_id(data.contact), stamp)
         try:
-            msb = await _create(info, body, stamp)
+            msb = await _create(ctx, body, stamp)
         except UpstreamError as error:
             if is_taken(error):
-                return await package_unavailable_near(info, chain)
+                return await package_unavailable_near(ctx, chain)
             raise
         if not data.confirm:
-            return package_booked(msb)
-        return await _confirm(info, chain, msb)
+            return PackageBooked(msb)
+        return await _confirm(ctx, chain, msb)
 
 
-async def _create(info: Info, body: Json, stamp: str) -> Json:
+async def _create(ctx: FlowContext, body: Json, stamp: str) -> Json:
     """Create Multi Service Booking; when its answer is lost, the package its stamped bookings
     belong to (read with the API key), or the error when Wix shows none."""
-    writer, business = info.context.upstream.bookings_writer, info.context.business_upstream
+    writer, business = ctx.upstream.bookings_writer, ctx.business
     if is_resuming() and (earlier := await _stamped_package(business, stamp)):
         return earlier  # an earlier run with this idempotency key made it: go on from there
     try:
@@ -185,37 +183,33 @@ def _create_body(chain: Chain, slot: Json, answers: Json, contact: str | None, s
     return body
 
 
-async def _confirm(info: Info, chain: Chain, msb: Json) -> Json:
-    writer = info.context.upstream.bookings_writer
+async def _confirm(ctx: FlowContext, chain: Chain, msb: Json) -> Booked:
+    writer = ctx.upstream.bookings_writer
     try:
-        infos = [
-            {"bookingId": b["id"], "revision": b["revision"]} for b in await members(info, msb)
-        ]
+        infos = [{"bookingId": b["id"], "revision": b["revision"]} for b in await members(ctx, msb)]
         body = {"confirmBookingsInfo": infos, "flowControlSettings": CONFIRM_CHECKING}
         package = (await writer.confirm_multi_service_booking(msb["id"], body))[
             "multiServiceBooking"
         ]
-        lost = any(booking.get("doubleBooked") for booking in await members(info, package))
+        lost = any(booking.get("doubleBooked") for booking in await members(ctx, package))
     except Exception as error:
         if isinstance(error, UpstreamError):  # the error names the package it undid
             error.extensions["packageId"] = msb["id"]
         with contextlib.suppress(UpstreamError):  # logged there; the first failure is reported
-            await _cancel_package(info, msb["id"])
+            await _cancel_package(ctx, msb["id"])
         raise
     if lost:
-        await _cancel_package(info, msb["id"])
-        lost_outcome = await package_unavailable_near(info, chain, LOST)
-        return {**lost_outcome, CANCELLED_PACKAGE_ID: msb["id"]}
-    return package_booked(package)
+        await _cancel_package(ctx, msb["id"])
+        unavailable = await package_unavailable_near(ctx, chain, LOST)
+        return replace(unavailable, package_id=msb["id"])
+    return PackageBooked(package)
 
 
-async def _cancel_package(info: Info, msb_id: str) -> None:
+async def _cancel_package(ctx: FlowContext, msb_id: str) -> None:
     """Compensation: cancel the package this flow created once a later step has failed (with
     the API key: the gateway undoes its own write; a failure is left to the reconciler)."""
     try:
-        await info.context.business_upstream.bookings_writer.cancel_multi_service_booking(
-            msb_id, COMPENSATION
-        )
+        await ctx.business.bookings_writer.cancel_multi_service_booking(msb_id, COMPENSATION)
     except UpstreamError as error:
         logger.error("multi-service booking %s left behind: cancel failed (%s)", msb_id, error.code)
         raise

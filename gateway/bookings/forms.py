@@ -12,23 +12,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.graphql.bookings.mutations.inputs import ContactInput
-from gateway.graphql.common import Json
-from gateway.graphql.context import Info
-from gateway.graphql.forms.types import Form, FormField, FormFieldType
-from gateway.graphql.services.types import Service
+from gateway.bookings.flow import FormFieldSpec, FormSpec, Json, Lookups, ServiceInfo
+from gateway.bookings.requests import Contact
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_NUMBERS = {FormFieldType.NUMBER, FormFieldType.RATING}
-_OBJECTS = {FormFieldType.OBJECT, FormFieldType.MULTILINE_ADDRESS, FormFieldType.WIX_FILE}
-_LISTS = {FormFieldType.ARRAY, FormFieldType.OBJECT_ARRAY}
+# Field kinds as the forms API names them (`FormFieldSpec.type`).
+_NUMBERS = {"NUMBER", "RATING"}
+_OBJECTS = {"OBJECT", "MULTILINE_ADDRESS", "WIX_FILE"}
+_LISTS = {"ARRAY", "OBJECT_ARRAY"}
 # Types whose value shape this check doesn't know: any value passes, Wix has the last word.
-_UNCHECKED = {
-    FormFieldType.UNKNOWN_INPUT_TYPE,
-    FormFieldType.PAYMENT,
-    FormFieldType.SCHEDULING,
-    FormFieldType.SIGNATURE,
-}
+_UNCHECKED = {"UNKNOWN_INPUT_TYPE", "PAYMENT", "SCHEDULING", "SIGNATURE"}
 
 
 @dataclass
@@ -42,7 +35,7 @@ class Submission:
         self.errors.append({"target": target, "message": message})
 
 
-def prepare(form: Form | None, contact: ContactInput | None, answers: Any) -> Submission:
+def prepare(form: FormSpec | None, contact: Contact | None, answers: Any) -> Submission:
     """The answers with the contact merged in, checked against `form` (not checked when the
     form couldn't be read: Wix validates it then)."""
     submission = Submission(dict(answers) if isinstance(answers, dict) else {})
@@ -66,7 +59,7 @@ def prepare(form: Form | None, contact: ContactInput | None, answers: Any) -> Su
     return submission
 
 
-def _merge_contact(submission: Submission, contact: ContactInput, targets: set[str]) -> None:
+def _merge_contact(submission: Submission, contact: Contact, targets: set[str]) -> None:
     """Contact values fill the form's contact fields; a different answer there is an error."""
     for target, value in contact.form_answers().items():
         if target not in targets:
@@ -88,21 +81,21 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def check_value(form_field: FormField, value: Any) -> str | None:
+def check_value(form_field: FormFieldSpec, value: Any) -> str | None:
     """What is wrong with one answer, or None."""
     if _empty(value):
         return "is required" if form_field.required and not form_field.hidden else None
     kind = form_field.type
     if kind in _UNCHECKED:
         return None
-    if kind == FormFieldType.BOOLEAN:
+    if kind == "BOOLEAN":
         return None if isinstance(value, bool) else "must be true or false"
     if kind in _NUMBERS:
         number = isinstance(value, int | float) and not isinstance(value, bool)
         return None if number else "must be a number"
     if kind in _OBJECTS:
         return None if isinstance(value, dict) else "must be an object"
-    options = {option.value for option in form_field.options}
+    options = set(form_field.options)
     if kind in _LISTS:
         if not isinstance(value, list):
             return "must be a list"
@@ -113,7 +106,7 @@ def check_value(form_field: FormField, value: Any) -> str | None:
         return "must be text"
     if options and value not in options:
         return _not_an_option(options)
-    if kind == FormFieldType.EMAIL and not EMAIL.match(value):
+    if kind == "EMAIL" and not EMAIL.match(value):
         return "must be an email address"
     return None
 
@@ -122,8 +115,8 @@ def _not_an_option(options: set[str]) -> str:
     return "must be one of: " + ", ".join(sorted(options))
 
 
-async def service_form(info: Info, service: Service) -> Form | None:
-    """The service's booking form (Get Form, through the request's loader)."""
+async def service_form(lookups: Lookups, service: ServiceInfo) -> FormSpec | None:
+    """The service's booking form (Get Form, shared with the request)."""
     if not service.form_id:
         return None
-    return await info.context.loaders.forms.load(service.form_id)
+    return await lookups.form(service.form_id)

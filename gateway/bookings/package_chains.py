@@ -11,24 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from gateway.graphql.bookings.mutations.outcomes import (
+from gateway.bookings.flow import FlowContext, Json
+from gateway.bookings.outcomes import PackageUnavailable
+from gateway.bookings.refusals import (
     POLICY_VIOLATION_CODE,
     SLOT_TAKEN_CODES,
+    is_not_found,
     is_refusal,
 )
-from gateway.graphql.bookings.mutations.package_outcomes import package_unavailable
-from gateway.graphql.bookings.mutations.slot_checks import (
+from gateway.bookings.slots import (
     ALTERNATIVES_RADIUS,
     LIST_LIMIT,
+    STAFF_RESOURCE_TYPE_ID,
     booking_location,
+    business_location,
     nearest,
 )
-from gateway.graphql.common import Json
-from gateway.graphql.context import Info
-from gateway.graphql.errors import is_not_found
-from gateway.graphql.scalars import LocalDateTime, format_local, local_to_utc, zone
-from gateway.graphql.time_slots.resolvers import STAFF_RESOURCE_TYPE_ID, business_location
 from gateway.upstream.errors import UpstreamError
+from gateway.wall_time import format_local, local_to_utc, zone
 
 TAKEN = "No back-to-back slot of these services starts at that time"
 
@@ -46,7 +46,7 @@ class Leg:
 @dataclass(frozen=True, slots=True)
 class Chain:
     legs: tuple[Leg, ...]
-    local_start: LocalDateTime
+    local_start: datetime
     time_zone: str
     location_id: str
 
@@ -76,7 +76,7 @@ class Chain:
         }
 
 
-async def bookable_chain(info: Info, chain: Chain) -> Json | None:
+async def bookable_chain(ctx: FlowContext, chain: Chain) -> Json | None:
     """The chain's multi-service slot when it can be booked now (Get Multi Service Availability
     Time Slot); None when it is gone (404) or not bookable (taken or against the policy)."""
     body = {
@@ -85,7 +85,7 @@ async def bookable_chain(info: Info, chain: Chain) -> Json | None:
         "localEndDate": format_local(chain.local_end),
     }
     try:
-        response = await info.context.upstream.time_slots.get_multi_service(body)
+        response = await ctx.upstream.time_slots.get_multi_service(body)
     except UpstreamError as error:
         if is_not_found(error):
             return None
@@ -94,7 +94,7 @@ async def bookable_chain(info: Info, chain: Chain) -> Json | None:
     return slot if slot.get("bookable") else None
 
 
-async def alternatives(info: Info, chain: Chain) -> list[Json]:
+async def alternatives(ctx: FlowContext, chain: Chain) -> list[Json]:
     """Up to `MAX_ALTERNATIVES` bookable chains of the same services nearest to the start asked
     for (List Multi Service Availability Time Slots), in start order."""
     body = {
@@ -104,13 +104,15 @@ async def alternatives(info: Info, chain: Chain) -> list[Json]:
         "bookable": True,
         "cursorPaging": {"limit": LIST_LIMIT},
     }
-    response = await info.context.upstream.time_slots.list_multi_service(body)
+    response = await ctx.upstream.time_slots.list_multi_service(body)
     return nearest(response.get("timeSlots") or [], chain.local_start)
 
 
-async def package_unavailable_near(info: Info, chain: Chain, message: str = TAKEN) -> Json:
+async def package_unavailable_near(
+    ctx: FlowContext, chain: Chain, message: str = TAKEN
+) -> PackageUnavailable:
     """The `PackageUnavailable` outcome for `chain`, with its alternatives."""
-    return package_unavailable(await alternatives(info, chain), chain.time_zone, message)
+    return PackageUnavailable(message, await alternatives(ctx, chain), chain.time_zone)
 
 
 def is_taken(error: UpstreamError) -> bool:

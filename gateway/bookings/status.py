@@ -1,0 +1,81 @@
+"""The business's status changes: confirm, decline, confirm-or-decline, mark as pending, and the
+number of participants. Each is one Wix call with the booking's revision (read when omitted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.bookings.changes import Changed, WixCall, change_booking
+from gateway.bookings.flow import FlowContext, Json
+from gateway.bookings.requests import check_participants
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """`payment_status` (a Wix payment status) is stored on the booking when given."""
+
+    booking_id: str
+    revision: str | None = None
+    payment_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantsChange:
+    """A new number of participants (class and course bookings only)."""
+
+    booking_id: str
+    participants: int
+    revision: str | None = None
+
+    def check(self) -> None:
+        check_participants(self.participants)
+
+
+async def _status_change(
+    ctx: FlowContext, change: StatusChange, action: str, call: WixCall, *, needs_revision: bool
+) -> Changed:
+    body: Json = {"paymentStatus": change.payment_status} if change.payment_status else {}
+    booking_id = change.booking_id
+
+    async def write(revision: str | None) -> Json:
+        return await call(booking_id, {**body, "revision": revision} if revision else body)
+
+    return await change_booking(
+        ctx, booking_id, action, change.revision, write, needs_revision=needs_revision
+    )
+
+
+async def confirm_booking(ctx: FlowContext, change: StatusChange) -> Changed:
+    """Confirm Booking: no availability check (use it to confirm a free double booking)."""
+    call = ctx.upstream.bookings_writer.confirm_booking
+    return await _status_change(ctx, change, "Confirm", call, needs_revision=True)
+
+
+async def decline_booking(ctx: FlowContext, change: StatusChange) -> Changed:
+    call = ctx.upstream.bookings_writer.decline_booking
+    return await _status_change(ctx, change, "Decline", call, needs_revision=True)
+
+
+async def confirm_or_decline_booking(ctx: FlowContext, change: StatusChange) -> Changed:
+    """Wix decides (bookings.md §4.4): declined when double-booked and unpaid, else confirmed or
+    pending. It needs no revision; a given one is sent and checked."""
+    call = ctx.upstream.bookings_writer.confirm_or_decline_booking
+    return await _status_change(ctx, change, "Confirm or decline", call, needs_revision=False)
+
+
+async def mark_booking_as_pending(ctx: FlowContext, change: StatusChange) -> Changed:
+    call = ctx.upstream.bookings_writer.mark_booking_as_pending
+    return await _status_change(ctx, change, "Mark as pending", call, needs_revision=True)
+
+
+async def update_number_of_participants(ctx: FlowContext, change: ParticipantsChange) -> Changed:
+    booking_id = change.booking_id
+    writer = ctx.upstream.bookings_writer
+
+    async def write(revision: str | None) -> Json:
+        body = {"revision": revision, "totalParticipants": change.participants}
+        return await writer.update_number_of_participants(booking_id, body)
+
+    return await change_booking(
+        ctx, booking_id, "Update the number of participants", change.revision, write
+    )

@@ -1,0 +1,165 @@
+"""The booking mutations' resolvers: input -> domain request -> flow (`gateway.bookings`) ->
+union member. Validation errors (`InvalidInput`) surface as `BAD_USER_INPUT`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gateway.bookings import appointments, courses, lifecycle, status
+from gateway.graphql.bookings.mutations.idempotent import run_idempotent
+from gateway.graphql.bookings.mutations.inputs import (
+    BookAppointmentInput,
+    BookClassSessionInput,
+    BookCourseInput,
+    BookingStatusInput,
+    CancelBookingInput,
+    RescheduleBookingInput,
+    UpdateNumberOfParticipantsInput,
+)
+from gateway.graphql.bookings.mutations.outcomes import (
+    BookingCreated,
+    BookingUpdated,
+    ClassFull,
+    CourseFull,
+    FormInvalid,
+    IdempotencyKeyReused,
+    NotAllowed,
+    NotFound,
+    PolicyViolation,
+    RevisionConflict,
+    SlotUnavailable,
+    render,
+)
+from gateway.graphql.context import Info
+from gateway.graphql.errors import user_errors
+from gateway.graphql.lookups import flow_context
+
+BookAppointmentResult = Annotated[
+    BookingCreated
+    | SlotUnavailable
+    | FormInvalid
+    | PolicyViolation
+    | NotAllowed
+    | NotFound
+    | IdempotencyKeyReused,
+    strawberry.union("BookAppointmentResult"),
+]
+BookClassSessionResult = Annotated[
+    BookingCreated
+    | ClassFull
+    | FormInvalid
+    | PolicyViolation
+    | NotAllowed
+    | NotFound
+    | IdempotencyKeyReused,
+    strawberry.union("BookClassSessionResult"),
+]
+BookCourseResult = Annotated[
+    BookingCreated
+    | CourseFull
+    | FormInvalid
+    | PolicyViolation
+    | NotAllowed
+    | NotFound
+    | IdempotencyKeyReused,
+    strawberry.union("BookCourseResult"),
+]
+RescheduleBookingResult = Annotated[
+    BookingUpdated
+    | SlotUnavailable
+    | PolicyViolation
+    | RevisionConflict
+    | NotAllowed
+    | NotFound
+    | IdempotencyKeyReused,
+    strawberry.union("RescheduleBookingResult"),
+]
+CancelBookingResult = Annotated[
+    BookingUpdated | RevisionConflict | NotAllowed | NotFound | IdempotencyKeyReused,
+    strawberry.union("CancelBookingResult"),
+]
+BookingChangeResult = Annotated[
+    BookingUpdated | RevisionConflict | NotAllowed | NotFound,
+    strawberry.union("BookingChangeResult"),
+]
+
+
+async def book_appointment(info: Info, input: BookAppointmentInput) -> BookAppointmentResult:
+    request = input.to_domain()
+    with user_errors():
+        request.check()
+    outcome = await run_idempotent(
+        info, "bookAppointment", input.idempotency_key, input,
+        lambda: appointments.book_appointment(flow_context(info), request),
+    )  # fmt: skip
+    return render(outcome)
+
+
+async def book_class_session(info: Info, input: BookClassSessionInput) -> BookClassSessionResult:
+    request = input.to_domain()
+    with user_errors():
+        request.check()
+    outcome = await run_idempotent(
+        info, "bookClassSession", input.idempotency_key, input,
+        lambda: appointments.book_class_session(flow_context(info), request),
+    )  # fmt: skip
+    return render(outcome)
+
+
+async def book_course(info: Info, input: BookCourseInput) -> BookCourseResult:
+    request = input.to_domain()
+    with user_errors():
+        request.check()
+    outcome = await run_idempotent(
+        info, "bookCourse", input.idempotency_key, input,
+        lambda: courses.book_course(flow_context(info), request),
+    )  # fmt: skip
+    return render(outcome)
+
+
+async def reschedule_booking(info: Info, input: RescheduleBookingInput) -> RescheduleBookingResult:
+    move = input.to_domain()
+    with user_errors():
+        move.check()
+    outcome = await run_idempotent(
+        info, "rescheduleBooking", input.idempotency_key, input,
+        lambda: lifecycle.reschedule_booking(flow_context(info), move),
+    )  # fmt: skip
+    return render(outcome)
+
+
+async def cancel_booking(info: Info, input: CancelBookingInput) -> CancelBookingResult:
+    outcome = await run_idempotent(
+        info, "cancelBooking", input.idempotency_key, input,
+        lambda: lifecycle.cancel_booking(flow_context(info), input.to_domain()),
+    )  # fmt: skip
+    return render(outcome)
+
+
+async def confirm_booking(info: Info, input: BookingStatusInput) -> BookingChangeResult:
+    """Confirm Booking: no availability check (use it to confirm a free double booking)."""
+    return render(await status.confirm_booking(flow_context(info), input.to_domain()))
+
+
+async def decline_booking(info: Info, input: BookingStatusInput) -> BookingChangeResult:
+    return render(await status.decline_booking(flow_context(info), input.to_domain()))
+
+
+async def confirm_or_decline_booking(info: Info, input: BookingStatusInput) -> BookingChangeResult:
+    change = input.to_domain()
+    return render(await status.confirm_or_decline_booking(flow_context(info), change))
+
+
+async def mark_booking_as_pending(info: Info, input: BookingStatusInput) -> BookingChangeResult:
+    return render(await status.mark_booking_as_pending(flow_context(info), input.to_domain()))
+
+
+async def update_number_of_participants(
+    info: Info, input: UpdateNumberOfParticipantsInput
+) -> BookingChangeResult:
+    change = input.to_domain()
+    with user_errors():
+        change.check()
+    return render(await status.update_number_of_participants(flow_context(info), change))
