@@ -3,7 +3,6 @@ embedded sandbox: no schema, no resolvers, the outcome dataclasses themselves.""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -40,9 +39,6 @@ CONFIRM_OR_DECLINE = "/bookings/v2/confirmation/*"
 async def gateway(clock: Clock) -> AsyncIterator[Gateway]:
     async with open_gateway(Settings(), clock) as opened:
         yield opened
-    # Collect what these apps leave now, so a later timing-sensitive race (test_mutation_races)
-    # does not pay for a full collection mid-race.
-    gc.collect()
 
 
 def flow_context(gateway: Gateway) -> FlowContext:

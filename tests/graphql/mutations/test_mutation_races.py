@@ -27,11 +27,15 @@ __all__ = ["gateway"]
 # Unslowed, the first confirmation usually lands before the other creates, which Wix then
 # refuses; with confirmations slowed every create lands first and Wix declines the losers.
 SETTLED_AT = pytest.mark.parametrize("slow_confirmations", [False, True], ids=["create", "confirm"])
+# Long enough for every create to land before the first confirmation answers, even when the
+# event loop stalls (a full garbage collection, a loaded machine): 50 ms was not.
+CONFIRMATION_DELAY_MS = 300
 
 
 def slow_confirmations_if(gateway: Gateway, slow: bool) -> None:
     if slow:
-        gateway.sandbox.faults.append(FaultRule(path="/bookings/v2/confirmation/*", latency_ms=50))
+        rule = FaultRule(path="/bookings/v2/confirmation/*", latency_ms=CONFIRMATION_DELAY_MS)
+        gateway.sandbox.faults.append(rule)
     gateway.reset_calls()
 
 
