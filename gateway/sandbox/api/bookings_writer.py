@@ -43,9 +43,15 @@ Doc = dict[str, Any]
 
 
 def _paths(suffix: str, *, documented: str = "service") -> tuple[str, ...]:
-    """Both path families Wix docs show for one method (bookings.md §1), documented one first."""
+    """Both path families Wix routes to one method (bookings.md §1), documented one first."""
     service, short = f"/_api/bookings-service/v2{suffix}", f"/bookings/v2{suffix}"
     return (service, short) if documented == "service" else (short, service)
+
+
+def _short(suffix: str) -> str:
+    """The bulk and confirmation methods' only path: Wix routes no `/_api/bookings-service`
+    alias for them (the Wix SDK's URL table for www.wixapis.com)."""
+    return f"/bookings/v2{suffix}"
 
 
 def _booking(body: Doc, field: str = "booking") -> Doc:
@@ -115,7 +121,7 @@ def create_booking(sandbox: Sandbox, call: Call) -> Doc:
     return {"booking": public_booking(doc)}
 
 
-@route("POST", _paths("/bulk/bookings/create", documented="short"), "Bulk Create Booking", API,
+@route("POST", _short("/bulk/bookings/create"), "Bulk Create Booking", API,
        f"{DOCS}/bulk-create-booking")  # fmt: skip
 def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
     """A malformed item (400) fails the whole call; an unavailable one fails alone (§4.2)."""
@@ -178,7 +184,7 @@ def decline(sandbox: Sandbox, call: Call) -> Doc:
     )
 
 
-@route("POST", _paths("/confirmation/{bookingId}:confirmOrDecline", documented="short"),
+@route("POST", _short("/confirmation/{bookingId}:confirmOrDecline"),
        "Confirm Or Decline Booking", API, f"{DOCS}/confirm-or-decline-booking",
        codes=("BOOKING_NOT_FOUND", "INVALID_BOOKING_STATUS"))  # fmt: skip
 def confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
@@ -186,7 +192,7 @@ def confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
     return _status_change(sandbox, call, transitions.confirm_or_decline, revision=False)
 
 
-@route("POST", _paths("/bulk/bookings/confirmOrDecline", documented="short"),
+@route("POST", _short("/bulk/bookings/confirmOrDecline"),
        "Bulk Confirm Or Decline Booking", API,
        f"{DOCS}/bulk-confirm-or-decline-booking")  # fmt: skip
 def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
@@ -237,7 +243,7 @@ def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
     return _status_change(sandbox, call, transitions.mark_as_pending)
 
 
-@route("POST", _paths("/bulk/bookings/calculate_allowed_actions", documented="short"),
+@route("POST", _short("/bulk/bookings/calculate_allowed_actions"),
        "Bulk Calculate Allowed Actions", API,
        f"{DOCS}/bulk-calculate-allowed-actions", callers=EVERYONE)  # fmt: skip
 def bulk_calculate_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:
