@@ -78,6 +78,8 @@ STAND_INS: dict[tuple[str, str], tuple[str, str]] = {
         for code in ("BOOKINGS_NOT_SEQUENTIAL", "BOOKINGS_AT_DIFFERENT_LOCATIONS",
                      "SERVICE_TYPE_NOT_SUPPORTED")
     },
+    ("Create Multi Service Booking", "BOOKING_POLICY_VIOLATION"): (
+        "VALIDATION_FAILURE", "a booking the service's policy refuses: the closest declared"),
     ("Create Multi Service Booking", "SESSION_NOT_FOUND"): (
         "SCHEDULE_NOT_FOUND", "the closest the method declares"),
     ("Reschedule Multi Service Booking", "BOOKING_NOT_IN_MULTI_SERVICE_BOOKING"): (

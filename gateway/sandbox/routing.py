@@ -80,7 +80,17 @@ def route(
     def wrap(handler: Handler) -> WixRoute:
         all_paths = (paths,) if isinstance(paths, str) else paths
         return WixRoute(
-            method, all_paths, handler, name, api, doc, auth, query_params, callers, form_body, codes
+            method,
+            all_paths,
+            handler,
+            name,
+            api,
+            doc,
+            auth,
+            query_params,
+            callers,
+            form_body,
+            codes,
         )
 
     return wrap

@@ -19,7 +19,8 @@ _RESOLVER = re.compile(r"^function (resolve\w+Url)\(opts\) \{\n(.*?)\n\}$", re.S
 _HOST = re.compile(r'^    (?:"([^"]+)"|(\w+)): \[\n(.*?)\n    \]', re.S | re.M)
 _MAPPING = re.compile(r'srcPath: "([^"]*)",\s*destPath: "([^"]*)"')
 _BUILDER = re.compile(
-    r'method: "(\w+)",\s*methodFqn: "([\w.]+)",.*?url: (resolve\w+Url)\(\s*\{\s*protoPath: "([^"]+)"',
+    r'method: "(\w+)",\s*methodFqn: "([\w.]+)",'
+    r'.*?url: (resolve\w+Url)\(\s*\{\s*protoPath: "([^"]+)"',
     re.S,
 )
 _DECLARATION = re.compile(r"@fqn ([\w.]+)\n \*/\ndeclare function \w+\((.*?)\n(?=\S)", re.S)

@@ -64,8 +64,7 @@ def test_every_code_a_route_answers_is_declared(
     by_path: dict[tuple[str, str], SdkMethod],
 ) -> None:
     undeclared = {
-        route.name: sorted(set(route.codes) - _method(by_path, route).codes)
-        for route in WIX_ROUTES
+        route.name: sorted(set(route.codes) - _method(by_path, route).codes) for route in WIX_ROUTES
     }
     assert {name: codes for name, codes in undeclared.items() if codes} == {}
 

@@ -8,9 +8,10 @@ echoed in a response other than the token call, nor in an error message.
 Choices where the contract is silent (unconfirmed): token response `{"token"}`; an unknown token
 is 401 `INVALID_TOKEN`; a token whose booking is gone is 404 `BOOKING_NOT_FOUND`; an action the
 policy (`allowAnonymous`, the cancellation/reschedule window) or the booking's status doesn't
-allow is 428 `BOOKING_CANNOT_BE_CANCELLED` / `RESCHEDULING_NOT_ALLOWED` (the SDK's codes); Cancel takes `{revision?}` and Reschedule `{slot, revision?}`,
-both answering `{"booking"}`. A booking inside a multi-service booking is changed only through
-the multi-service methods (bookings.md §6), so its anonymous actions are never allowed.
+allow is 428 `BOOKING_CANNOT_BE_CANCELLED` or `RESCHEDULING_NOT_ALLOWED` (the SDK's codes);
+Cancel takes `{revision?}` and Reschedule `{slot, revision?}`, both answering `{"booking"}`. A
+booking inside a multi-service booking is changed only through the multi-service methods
+(bookings.md §6), so its anonymous actions are never allowed.
 """
 
 from __future__ import annotations

@@ -108,7 +108,22 @@ def _status_change(
 
 @route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking",
        callers=EVERYONE,
-       codes=("BOOKING_POLICY_VIOLATION", "CAN_NOT_CREATE_BOOKING_WITH_MULTI_SERVICE_BOOKING_INFO", "CAN_NOT_SKIP_AVAILABILITY_VALIDATION_IF_RESOURCE_NOT_PROVIDED", "CONTACT_DETAILS_CONFLICT", "INVALID_DATE_FORMAT", "INVALID_FLOW_SELECTED_RESOURCES", "INVALID_SERVICE_CHOICES", "INVALID_TIME_ZONE", "SCHEDULE_CAPACITY_EXCEEDED", "SCHEDULE_NOT_FOUND", "SESSION_CAPACITY_EXCEEDED", "SESSION_NOT_FOUND", "SLOT_NOT_AVAILABLE", "VALIDATION_FAILURE"))  # fmt: skip
+       codes=(
+           "BOOKING_POLICY_VIOLATION",
+           "CAN_NOT_CREATE_BOOKING_WITH_MULTI_SERVICE_BOOKING_INFO",
+           "CAN_NOT_SKIP_AVAILABILITY_VALIDATION_IF_RESOURCE_NOT_PROVIDED",
+           "CONTACT_DETAILS_CONFLICT",
+           "INVALID_DATE_FORMAT",
+           "INVALID_FLOW_SELECTED_RESOURCES",
+           "INVALID_SERVICE_CHOICES",
+           "INVALID_TIME_ZONE",
+           "SCHEDULE_CAPACITY_EXCEEDED",
+           "SCHEDULE_NOT_FOUND",
+           "SESSION_CAPACITY_EXCEEDED",
+           "SESSION_NOT_FOUND",
+           "SLOT_NOT_AVAILABLE",
+           "VALIDATION_FAILURE",
+       ))  # fmt: skip
 def create_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Visitors and members may create bookings, within `booking_access`'s limits."""
     body = call.body
@@ -150,7 +165,18 @@ def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", _paths("/bookings/{bookingId}/reschedule", documented="short"),
        "Reschedule Booking", API, f"{DOCS}/reschedule-booking",
-       codes=("BOOKING_NOT_FOUND", "BOOKING_POLICY_VIOLATION", "INVALID_SERVICE_CHOICES", "NOT_ALLOWED_TO_UPDATE_BOOKING_IN_MULTI_SERVICE_BOOKING", "SCHEDULE_CAPACITY_EXCEEDED", "SCHEDULE_NOT_FOUND", "SESSION_CAPACITY_EXCEEDED", "SESSION_NOT_FOUND", "SLOT_NOT_AVAILABLE", "VALIDATION_FAILURE"))  # fmt: skip
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_POLICY_VIOLATION",
+           "INVALID_SERVICE_CHOICES",
+           "NOT_ALLOWED_TO_UPDATE_BOOKING_IN_MULTI_SERVICE_BOOKING",
+           "SCHEDULE_CAPACITY_EXCEEDED",
+           "SCHEDULE_NOT_FOUND",
+           "SESSION_CAPACITY_EXCEEDED",
+           "SESSION_NOT_FOUND",
+           "SLOT_NOT_AVAILABLE",
+           "VALIDATION_FAILURE",
+       ))  # fmt: skip
 def reschedule(sandbox: Sandbox, call: Call) -> Doc:
     body = call.body
     slot = body.get("slot")
@@ -220,7 +246,11 @@ def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", _paths("/bookings/{bookingId}/cancel"), "Cancel Booking", API,
        f"{DOCS}/cancel-booking",
-       codes=("BOOKING_NOT_FOUND", "BOOKING_POLICY_VIOLATION", "NOT_ALLOWED_TO_UPDATE_BOOKING_IN_MULTI_SERVICE_BOOKING"))  # fmt: skip
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_POLICY_VIOLATION",
+           "NOT_ALLOWED_TO_UPDATE_BOOKING_IN_MULTI_SERVICE_BOOKING",
+       ))  # fmt: skip
 def cancel(sandbox: Sandbox, call: Call) -> Doc:
     flow = object_field(call.body, "flowControlSettings")
     return _mutate(sandbox, call, lambda doc: cancel_booking(sandbox, doc, flow))
@@ -238,7 +268,12 @@ def update_number_of_participants(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", _paths("/bookings/{bookingId}/mark_booking_as_pending"),
        "Mark Booking As Pending", API, f"{DOCS}/mark-booking-as-pending",
-       codes=("BOOKING_MARK_BOOKING_AS_PENDING", "BOOKING_NOT_FOUND", "NOT_PENDING_APPROVAL_SERVICE", "NO_OPEN_SPOTS"))  # fmt: skip
+       codes=(
+           "BOOKING_MARK_BOOKING_AS_PENDING",
+           "BOOKING_NOT_FOUND",
+           "NOT_PENDING_APPROVAL_SERVICE",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
     return _status_change(sandbox, call, transitions.mark_as_pending)
 

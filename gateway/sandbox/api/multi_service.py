@@ -136,7 +136,12 @@ def get_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/reschedule",
        "Reschedule Multi Service Booking", API,
        f"{DOCS}/reschedule-multi-service-booking",
-       codes=("BOOKING_NOT_FOUND", "BOOKING_REVISION_MISMATCH", "MULTI_SERVICE_BOOKING_NOT_FOUND", "NO_OPEN_SPOTS"))  # fmt: skip
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_REVISION_MISMATCH",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """New slots are checked like Reschedule Booking, ignoring the package's own old slots; the
     package's resulting timetable must still be back to back."""
@@ -202,14 +207,23 @@ def _change_every_booking(
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/confirm", "Confirm Multi Service Booking",
        API, f"{DOCS}/confirm-multi-service-booking",
-       codes=("BOOKING_REVISION_MISMATCH", "INVALID_BOOKING_STATUS", "MULTI_SERVICE_BOOKING_NOT_FOUND", "NO_OPEN_SPOTS"))  # fmt: skip
+       codes=(
+           "BOOKING_REVISION_MISMATCH",
+           "INVALID_BOOKING_STATUS",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def confirm_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     return _change_every_booking(sandbox, call, "confirmBookingsInfo", transitions.confirm)
 
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/decline", "Decline Multi Service Booking",
        API, f"{DOCS}/decline-multi-service-booking",
-       codes=("BOOKING_REVISION_MISMATCH", "INVALID_BOOKING_STATUS", "MULTI_SERVICE_BOOKING_NOT_FOUND"))  # fmt: skip
+       codes=(
+           "BOOKING_REVISION_MISMATCH",
+           "INVALID_BOOKING_STATUS",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+       ))  # fmt: skip
 def decline_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     return _change_every_booking(sandbox, call, "declineBookingsInfo", transitions.decline)
 
@@ -217,7 +231,11 @@ def decline_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/mark_as_pending",
        "Mark Multi Service Booking As Pending", API,
        f"{DOCS}/mark-multi-service-booking-as-pending",
-       codes=("BOOKING_REVISION_MISMATCH", "MULTI_SERVICE_BOOKING_NOT_FOUND", "NO_OPEN_SPOTS"))  # fmt: skip
+       codes=(
+           "BOOKING_REVISION_MISMATCH",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def mark_multi_service_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
     field = "markAsPendingBookingsInfo"
     return _change_every_booking(sandbox, call, field, transitions.mark_as_pending)
@@ -233,7 +251,13 @@ def _package_id(body: Doc) -> str:
 @route("POST", f"{BASE}/add_bookings_to_multi_service_booking",
        "Add Bookings To Multi Service Booking", API,
        f"{DOCS}/add-bookings-to-multi-service-booking",
-       codes=("BOOKING_ALREADY_PART_OF_ANOTHER_MULTI_SERVICE_BOOKING", "BOOKING_NOT_FOUND", "BOOKING_REVISION_MISMATCH", "BOOKING_TO_ADD_STATUS_NOT_VALID", "MULTI_SERVICE_BOOKING_NOT_FOUND"))  # fmt: skip
+       codes=(
+           "BOOKING_ALREADY_PART_OF_ANOTHER_MULTI_SERVICE_BOOKING",
+           "BOOKING_NOT_FOUND",
+           "BOOKING_REVISION_MISMATCH",
+           "BOOKING_TO_ADD_STATUS_NOT_VALID",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+       ))  # fmt: skip
 def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Independent, active appointments join when the package stays back to back (≤ 8)."""
     items = _booking_items(call.body, "bookings")
@@ -258,7 +282,11 @@ def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 @route("POST", f"{BASE}/remove_bookings_from_multi_service_booking",
        "Remove Bookings From Multi Service Booking", API,
        f"{DOCS}/remove-bookings-from-multi-service-booking",
-       codes=("BOOKING_NOT_FOUND", "BOOKING_REVISION_MISMATCH", "MULTI_SERVICE_BOOKING_NOT_FOUND"))  # fmt: skip
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_REVISION_MISMATCH",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+       ))  # fmt: skip
 def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Only the first/last bookings may go (the rest must stay back to back); with fewer than 2
     left the package is deleted and the survivor becomes a standalone booking."""
