@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from gateway.observability.access_log import mask_tokens
 from gateway.sandbox import controls
 from gateway.sandbox.body import parse_body
+from gateway.sandbox.declared_codes import answerable, undeclared
 from gateway.sandbox.dropped import DroppedAnswer, SandboxApp
 from gateway.sandbox.errors import STATUS_CODES, WixError
 from gateway.sandbox.faults import Fault
@@ -126,7 +127,7 @@ async def _handle(
         call = Call(dict(request.path_params), query, body, identity)
         result = wix_route.handler(sandbox, call)
     except WixError as error:
-        return _error_response(error, request_id)
+        return _refusal(wix_route, error, request_id)
     except MALFORMED_INPUT as error:
         # A handler read a field of another shape than Wix documents (a list for an object, a
         # string for a number...): the request is at fault, and Wix answers such with a 400.
@@ -134,6 +135,14 @@ async def _handle(
         message = "Request fields have the wrong type or are out of range"
         return _error_response(WixError(400, "INVALID_ARGUMENT", message), request_id)
     return JSONResponse(result, headers={"x-wix-request-id": request_id})
+
+
+def _refusal(wix_route: WixRoute, error: WixError, request_id: str) -> Response:
+    """The handler's refusal, with a code the method declares (a 500 when it has none)."""
+    answer = answerable(wix_route, error)
+    if answer is None:
+        return _error_response(undeclared(error), request_id)
+    return _error_response(answer, request_id)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

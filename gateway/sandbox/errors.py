@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# Wix documents the 409 message for a stale revision but not its application code; this is our
-# choice, kept here so it is easy to fix (bookings.md §1, "Revision conflict": code unconfirmed).
-REVISION_MISMATCH_CODE = "REVISION_MISMATCH"
+# The code the Wix SDK declares for a stale revision (multi-service methods); methods that
+# declare none answer the standard 409 instead (`declared_codes.STAND_INS`).
+REVISION_MISMATCH_CODE = "BOOKING_REVISION_MISMATCH"
 REVISION_MISMATCH_MESSAGE = "entity has already changed since the requested revision"
 
 # HTTP status -> the status text the Wix SDK synthesizes as `code` when a 4xx carries no details.
@@ -22,6 +22,15 @@ STATUS_CODES = {
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
+
+# Codes any method may answer: Wix's standard error of each HTTP status
+# (https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/troubleshooting/about-errors)
+# and the 403 of a caller without the method's permission, which Wix answers across APIs.
+GENERIC_CODES = frozenset({*STATUS_CODES.values(), "UNAUTHORIZED_OPERATION"})
+# A 404 naming the entity of the path: the codes Wix's SDK declares for it (on some method).
+ENTITY_NOT_FOUND_CODES = frozenset(
+    {"BOOKING_NOT_FOUND", "MULTI_SERVICE_BOOKING_NOT_FOUND", "SERVICE_NOT_FOUND", "SLOT_NOT_FOUND"}
+)
 
 
 class WixError(Exception):
@@ -41,6 +50,14 @@ class WixError(Exception):
         self.message = message
         self.data = data or {}
         self.field_violations = field_violations
+
+    @property
+    def is_validation(self) -> bool:
+        """A `validationError` envelope carries no application code."""
+        return self.field_violations is not None
+
+    def recoded(self, code: str) -> WixError:
+        return WixError(self.status, code, self.message, self.data, self.field_violations)
 
     def body(self) -> dict[str, Any]:
         if self.field_violations is not None:

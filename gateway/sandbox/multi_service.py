@@ -29,17 +29,17 @@ SEQUENTIAL = "SEQUENTIAL_BOOKINGS"  # SEPARATE_BOOKINGS is "not currently suppor
 PACKAGE_FORM_ID = DEFAULT_FORM_ID  # §2: bookings made by Create MSB carry the all-zero form id
 INACTIVE_STATUSES = ("CANCELED", "DECLINED")
 
-# Application error codes. Wix documents only how many errors each method has per HTTP status
-# (bookings.md §6), not their names: every name below is our choice (unconfirmed).
+# Application error codes: the names the Wix SDK declares; the others are sandbox names for
+# refusals no method declares a code for, recoded per method by `declared_codes.STAND_INS`.
 PACKAGE_NOT_FOUND = "MULTI_SERVICE_BOOKING_NOT_FOUND"  # 404
 BOOKING_NOT_IN_PACKAGE = "BOOKING_NOT_IN_MULTI_SERVICE_BOOKING"  # 404
 NOT_SEQUENTIAL = "BOOKINGS_NOT_SEQUENTIAL"  # 428: a gap or an overlap
 DIFFERENT_LOCATIONS = "BOOKINGS_AT_DIFFERENT_LOCATIONS"  # 428
 NOT_APPOINTMENT = "SERVICE_TYPE_NOT_SUPPORTED"  # 428: a class or course booking
 TOO_MANY_BOOKINGS = "MULTI_SERVICE_BOOKING_MAX_BOOKINGS_EXCEEDED"  # 428: Add beyond 8
-ALREADY_IN_PACKAGE = "BOOKING_ALREADY_IN_MULTI_SERVICE_BOOKING"  # 428: Add
-INCOMPATIBLE_STATUS = "INCOMPATIBLE_BOOKING_STATUS"  # 428: Add of a canceled/declined booking
-ALL_CANCELED = "MULTI_SERVICE_BOOKING_ALREADY_CANCELED"  # 428: Cancel
+ALREADY_IN_PACKAGE = "BOOKING_ALREADY_PART_OF_ANOTHER_MULTI_SERVICE_BOOKING"  # 428: Add
+INCOMPATIBLE_STATUS = "BOOKING_TO_ADD_STATUS_NOT_VALID"  # 428: Add of a canceled/declined booking
+ALL_CANCELED = "ALL_BOOKINGS_ARE_ALREADY_CANCELED"  # 428: Cancel
 
 
 # -- the package document --------------------------------------------------------------------

@@ -53,6 +53,9 @@ class WixRoute:
     query_params: tuple[str, ...] = field(default_factory=tuple)
     callers: frozenset[Kind] = ADMIN_ONLY  # identities that may call it (`identity.py`)
     form_body: bool = False  # also accepts application/x-www-form-urlencoded
+    # The application error codes the method declares in the Wix SDK and the sandbox answers
+    # (besides the generic ones, `errors.GENERIC_CODES`); `app.py` refuses to send any other.
+    codes: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:
@@ -70,13 +73,24 @@ def route(
     query_params: tuple[str, ...] = (),
     callers: frozenset[Kind] = ADMIN_ONLY,
     form_body: bool = False,
+    codes: tuple[str, ...] = (),
 ) -> Callable[[Handler], WixRoute]:
     """Decorator that turns a handler into a `WixRoute`."""
 
     def wrap(handler: Handler) -> WixRoute:
         all_paths = (paths,) if isinstance(paths, str) else paths
         return WixRoute(
-            method, all_paths, handler, name, api, doc, auth, query_params, callers, form_body
+            method,
+            all_paths,
+            handler,
+            name,
+            api,
+            doc,
+            auth,
+            query_params,
+            callers,
+            form_body,
+            codes,
         )
 
     return wrap

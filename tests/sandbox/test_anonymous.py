@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from gateway.sandbox import seed
+from gateway.sandbox.api.anonymous import NOT_ALLOWED
 from gateway.sandbox.app import build_sandbox_app
 from gateway.sandbox.state import Sandbox
 from tests.sandbox.booking_helpers import (
@@ -140,7 +141,7 @@ async def test_cancel_anonymously_once(
         "2",
     )
     again = await anonymous.post(f"{BASE}/{token}/cancel", json={})
-    assert failure(again) == (428, "ACTION_NOT_ALLOWED")
+    assert failure(again) == (428, "BOOKING_CANNOT_BE_CANCELLED")
     listed = await anonymous.get(f"{BASE}/{token}")
     assert listed.json()["allowedAnonymousActions"] == {"cancel": False, "reschedule": False}
     assert (await stored(wix, doc["id"]))["status"] == "CANCELED"
@@ -154,7 +155,7 @@ async def test_reschedule_anonymously_checks_the_new_slot(
     await created(wix, taken)
     busy = {"slot": taken["bookedEntity"]["slot"], "revision": "1"}
     refused = await anonymous.post(f"{BASE}/{token}/reschedule", json=busy)
-    assert failure(refused) == (428, "SLOT_NOT_AVAILABLE")
+    assert failure(refused) == (428, "RESCHEDULING_NOT_ALLOWED")
     missing = await anonymous.post(f"{BASE}/{token}/reschedule", json={"revision": "1"})
     assert missing.status_code == 400
     response = await anonymous.post(
@@ -183,7 +184,7 @@ async def test_policy_without_allow_anonymous_refuses_the_action(
     shown = (await anonymous.get(f"{BASE}/{token}")).json()["allowedAnonymousActions"]
     assert shown == {refused: False, allowed: True}
     response = await anonymous.post(f"{BASE}/{token}/{refused}", json=body[refused])
-    assert failure(response) == (428, "ACTION_NOT_ALLOWED")
+    assert failure(response) == (428, NOT_ALLOWED[refused])
     assert await stored(wix, doc["id"]) == doc
 
 
@@ -202,7 +203,7 @@ async def test_policy_window_closes_anonymous_actions(
     shown = (await anonymous.get(f"{BASE}/{token}")).json()["allowedAnonymousActions"]
     assert shown == {"cancel": False, "reschedule": False}  # 23 hours ahead
     response = await anonymous.post(f"{BASE}/{token}/cancel", json={})
-    assert failure(response) == (428, "ACTION_NOT_ALLOWED")
+    assert failure(response) == (428, "BOOKING_CANNOT_BE_CANCELLED")
 
 
 async def test_a_booking_in_a_package_is_changed_only_as_a_package(
@@ -217,7 +218,7 @@ async def test_a_booking_in_a_package_is_changed_only_as_a_package(
     shown = (await anonymous.get(f"{BASE}/{token}")).json()["allowedAnonymousActions"]
     cancel = await anonymous.post(f"{BASE}/{token}/cancel", json={})
     assert shown == {"cancel": False, "reschedule": False}
-    assert failure(cancel) == (428, "ACTION_NOT_ALLOWED")
+    assert failure(cancel) == (428, "BOOKING_CANNOT_BE_CANCELLED")
 
 
 async def test_tokens_never_reach_the_request_log(

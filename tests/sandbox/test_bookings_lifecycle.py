@@ -123,7 +123,7 @@ async def test_reschedule_policy_window(wix: httpx.AsyncClient) -> None:
     later = {**TUESDAY_11, "serviceId": seed.SERVICE_MASSAGE, "endDate": "2026-03-03T12:00:00",
              "resource": {"id": seed.STAFF_ANNA}}  # fmt: skip
     response = await action(wix, booking["id"], "reschedule", revision="1", slot=later)
-    assert failure(response) == (403, "RESCHEDULE_POLICY_VIOLATION")
+    assert failure(response) == (403, "BOOKING_POLICY_VIOLATION")
     flow = {"ignoreReschedulePolicy": True}
     forced = await action(
         wix, booking["id"], "reschedule", revision="1", slot=later, flowControlSettings=flow
@@ -141,7 +141,7 @@ async def test_reschedule_new_slot_must_respect_the_booking_policy(wix: httpx.As
 async def test_course_bookings_cannot_be_rescheduled(wix: httpx.AsyncClient) -> None:
     booking = await created(wix, course())
     response = await action(wix, booking["id"], "reschedule", revision="1", slot=TUESDAY_11)
-    assert failure(response) == (428, "CANNOT_RESCHEDULE_COURSE_BOOKING")
+    assert failure(response) == (428, "FAILED_PRECONDITION")
 
 
 # -- confirm, decline ------------------------------------------------------------------------
@@ -214,7 +214,7 @@ async def test_confirm_or_decline_again_is_status_already_set(wix: httpx.AsyncCl
     response = await confirm_or_decline(wix, booking["id"])
     assert response.status_code == 428
     error = response.json()["details"]["applicationError"]
-    assert error["code"] == "BOOKING_STATUS_ALREADY_SET"
+    assert error["code"] == "INVALID_BOOKING_STATUS"
     assert error["data"] == {"currentBookingStatus": "CONFIRMED"}
     assert response.json()["message"] == "Booking.status is already set to CONFIRMED"
 
@@ -226,7 +226,7 @@ async def test_confirm_or_decline_manual_approval_is_pending(wix: httpx.AsyncCli
     assert pending["status"] == "PENDING"
     assert pending["bookedEntity"]["slot"]["resource"]["id"]  # PENDING holds a staff member
     again = await confirm_or_decline(wix, booking["id"])
-    assert code(again) == "BOOKING_STATUS_ALREADY_SET"
+    assert code(again) == "INVALID_BOOKING_STATUS"
 
 
 async def test_confirm_or_decline_forced_or_skipped_never_declines(wix: httpx.AsyncClient) -> None:
@@ -278,14 +278,14 @@ async def test_cancel_frees_the_slot_and_echoes_flags(wix: httpx.AsyncClient) ->
     assert canceled["flowControlSettings"] == flow
     await created(wix, appointment(status="CONFIRMED"))
     again = await action(wix, booking["id"], "cancel", revision="2")
-    assert failure(again) == (428, "BOOKING_ALREADY_CANCELED")
+    assert failure(again) == (428, "FAILED_PRECONDITION")
 
 
 async def test_cancellation_policy_window(wix: httpx.AsyncClient) -> None:
     booking = await created(wix, massage_tomorrow(), form=MASSAGE_FORM)
     await set_clock(wix, "2026-03-02T11:00:00Z")
     response = await action(wix, booking["id"], "cancel", revision="1")
-    assert failure(response) == (403, "CANCELLATION_POLICY_VIOLATION")
+    assert failure(response) == (403, "BOOKING_POLICY_VIOLATION")
     assert (await stored(wix, booking["id"]))["status"] == "CREATED"
     flow = {"ignoreCancellationPolicy": True}
     forced = await action(wix, booking["id"], "cancel", revision="1", flowControlSettings=flow)
@@ -304,17 +304,17 @@ async def test_update_number_of_participants(wix: httpx.AsyncClient) -> None:
         response.json()["booking"]["revision"],
     ) == (3, "2")
     too_many = await wix.post(path, json={"revision": "2", "totalParticipants": 5})
-    assert failure(too_many) == (428, "VALIDATION_FAILURE")
+    assert failure(too_many) == (428, "FAILED_PRECONDITION")
     for others in (4, 3):  # 3 + 4 + 3 = 10 places taken
         await created(
             wix, class_session(totalParticipants=others, status="CONFIRMED"), form=YOGA_FORM
         )
     full = await wix.post(path, json={"revision": "2", "totalParticipants": 4})
-    assert failure(full) == (428, "SESSION_CAPACITY_EXCEEDED")
+    assert failure(full) == (428, "FAILED_PRECONDITION")
     appointment_booking = await created(wix, appointment())
     fixed = await action(wix, appointment_booking["id"], "update_number_of_participants",
                          revision="1", totalParticipants=2)  # fmt: skip
-    assert failure(fixed) == (428, "CANNOT_UPDATE_APPOINTMENT_PARTICIPANTS")
+    assert failure(fixed) == (428, "FAILED_PRECONDITION")
 
 
 async def test_mark_as_pending_blocks_the_slot(wix: httpx.AsyncClient) -> None:
@@ -329,7 +329,7 @@ async def test_mark_as_pending_blocks_the_slot(wix: httpx.AsyncClient) -> None:
     taken = await create(wix, {**consultation, "status": "CONFIRMED"})
     assert code(taken) == "SLOT_NOT_AVAILABLE"
     again = await action(wix, booking["id"], "mark_booking_as_pending", revision="2")
-    assert failure(again) == (428, "INVALID_BOOKING_STATUS")
+    assert failure(again) == (428, "BOOKING_MARK_BOOKING_AS_PENDING")
 
 
 async def test_mark_as_pending_needs_manual_approval_unless_skipped(wix: httpx.AsyncClient) -> None:
@@ -337,7 +337,7 @@ async def test_mark_as_pending_needs_manual_approval_unless_skipped(wix: httpx.A
     response = await action(wix, booking["id"], "mark_booking_as_pending", revision="1")
     assert failure(response) == (
         428,
-        "SERVICE_DOES_NOT_REQUIRE_MANUAL_APPROVAL",
+        "NOT_PENDING_APPROVAL_SERVICE",
     )
     flow = {"skipPendingApprovalServiceValidation": True, "checkAvailabilityValidation": True}
     ok = await action(

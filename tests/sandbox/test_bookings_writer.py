@@ -358,7 +358,7 @@ async def test_bulk_create_malformed_item_fails_the_whole_call(
     wix: httpx.AsyncClient, sandbox: Sandbox
 ) -> None:
     body = {"createBookingsInfo": [info(course()), info({"totalParticipants": 1})]}
-    response = await wix.post("/_api/bookings-service/v2/bulk/bookings/create", json=body)
+    response = await wix.post(BULK, json=body)
     assert response.status_code == 400
     assert booking_count(sandbox) == 0
 

@@ -85,9 +85,9 @@ async def test_list_event_filters_paging_and_zone(wix: httpx.AsyncClient) -> Non
 
 async def test_event_errors(wix: httpx.AsyncClient, sandbox: Sandbox) -> None:
     missing = await post(wix, EVENTS, {"toLocalDate": "2030-01-08T00:00:00"}, 400)
-    assert error_code(missing) == "MISSING_ARGUMENTS"
+    assert error_code(missing) == "INVALID_ARGUMENT"
     unknown = await event(wix, "57000000-0000-4000-8000-000000000006-20300107T170000Z")
-    assert (unknown.status_code, error_code(unknown.json())) == (404, "EVENT_NOT_FOUND")
+    assert (unknown.status_code, error_code(unknown.json())) == (404, "NOT_FOUND")
     course = sandbox.store.get("schedules", "57000000-0000-4000-8000-000000000007")
     assert course is not None
     start = datetime.fromisoformat(course["sessions"][0]["start"].replace("Z", "+00:00"))

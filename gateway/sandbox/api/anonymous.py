@@ -8,9 +8,10 @@ echoed in a response other than the token call, nor in an error message.
 Choices where the contract is silent (unconfirmed): token response `{"token"}`; an unknown token
 is 401 `INVALID_TOKEN`; a token whose booking is gone is 404 `BOOKING_NOT_FOUND`; an action the
 policy (`allowAnonymous`, the cancellation/reschedule window) or the booking's status doesn't
-allow is 428 `ACTION_NOT_ALLOWED`; Cancel takes `{revision?}` and Reschedule `{slot, revision?}`,
-both answering `{"booking"}`. A booking inside a multi-service booking is changed only through
-the multi-service methods (bookings.md §6), so its anonymous actions are never allowed.
+allow is 428 `BOOKING_CANNOT_BE_CANCELLED` or `RESCHEDULING_NOT_ALLOWED` (the SDK's codes);
+Cancel takes `{revision?}` and Reschedule `{slot, revision?}`, both answering `{"booking"}`. A
+booking inside a multi-service booking is changed only through the multi-service methods
+(bookings.md §6), so its anonymous actions are never allowed.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from gateway.sandbox.state import Sandbox
 
 API = "Anonymous Booking Actions"  # documented with Bookings Writer V2 (DOCS)
 BASE = "/v1/anonymous-bookings"
-INVALID_TOKEN = "INVALID_TOKEN"  # 401, unconfirmed
-ACTION_NOT_ALLOWED = "ACTION_NOT_ALLOWED"  # 428, unconfirmed
+INVALID_TOKEN = "INVALID_TOKEN"  # 401
+# 428 when the policy or status doesn't allow the action: the codes the SDK declares per method.
+NOT_ALLOWED = {"cancel": "BOOKING_CANNOT_BE_CANCELLED", "reschedule": "RESCHEDULING_NOT_ALLOWED"}
 TOKEN_BYTES = 32
 _PAST = {"cancel": "canceled", "reschedule": "rescheduled"}
 
@@ -64,7 +66,7 @@ def anonymous_actions(sandbox: Sandbox, doc: Doc) -> dict[str, bool]:
 def _require(sandbox: Sandbox, doc: Doc, action: str, revision: Any) -> None:
     if not anonymous_actions(sandbox, doc)[action]:
         raise precondition(
-            ACTION_NOT_ALLOWED,
+            NOT_ALLOWED[action],
             f"The booking can't be {_PAST[action]} anonymously",
             {"action": action.upper(), "currentBookingStatus": doc["status"]},
         )
@@ -73,7 +75,8 @@ def _require(sandbox: Sandbox, doc: Doc, action: str, revision: Any) -> None:
 
 
 @route("GET", f"{BASE}/{{bookingId}}/token", "Get Anonymous Action Token", API,
-       f"{DOCS}/get-anonymous-action-token")  # fmt: skip
+       f"{DOCS}/get-anonymous-action-token",
+       codes=("BOOKING_NOT_FOUND",))  # fmt: skip
 def get_anonymous_action_token(sandbox: Sandbox, call: Call) -> Doc:
     """The same token on every call for one booking."""
     with sandbox.store.transaction():
@@ -87,7 +90,8 @@ def get_anonymous_action_token(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("GET", f"{BASE}/{{token}}", "Get Booking Anonymously", API,
        f"{DOCS}/anonymous-booking-actions-service-get-booking-anonymously",
-       auth=False, query_params=("fields",))  # fmt: skip
+       auth=False, query_params=("fields",),
+       codes=("BOOKING_NOT_FOUND", "INVALID_TOKEN"))  # fmt: skip
 def get_booking_anonymously(sandbox: Sandbox, call: Call) -> Doc:
     """`fields=BOOKING_FEES` is accepted; the sandbox has no fees to add."""
     with sandbox.store.transaction():
@@ -97,7 +101,8 @@ def get_booking_anonymously(sandbox: Sandbox, call: Call) -> Doc:
 
 
 @route("GET", f"{BASE}/{{token}}/service", "Get Service Anonymously", API,
-       f"{DOCS}/get-service-anonymously", auth=False)  # fmt: skip
+       f"{DOCS}/get-service-anonymously", auth=False,
+       codes=("BOOKING_NOT_FOUND", "INVALID_TOKEN", "SERVICE_NOT_FOUND"))  # fmt: skip
 def get_service_anonymously(sandbox: Sandbox, call: Call) -> Doc:
     with sandbox.store.transaction():
         doc = _booking_of_token(sandbox, call)
@@ -107,7 +112,8 @@ def get_service_anonymously(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", f"{BASE}/{{token}}/cancel", "Cancel Booking Anonymously", API,
        f"{DOCS}/anonymous-booking-actions-service-cancel-booking-anonymously",
-       auth=False)  # fmt: skip
+       auth=False,
+       codes=("BOOKING_CANNOT_BE_CANCELLED", "BOOKING_NOT_FOUND", "INVALID_TOKEN"))  # fmt: skip
 def cancel_booking_anonymously(sandbox: Sandbox, call: Call) -> Doc:
     with sandbox.store.transaction():
         doc = _booking_of_token(sandbox, call)
@@ -119,7 +125,8 @@ def cancel_booking_anonymously(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", f"{BASE}/{{token}}/reschedule", "Reschedule Booking Anonymously", API,
        f"{DOCS}/anonymous-booking-actions-service-reschedule-booking-anonymously",
-       auth=False)  # fmt: skip
+       auth=False,
+       codes=("BOOKING_NOT_FOUND", "INVALID_TOKEN", "RESCHEDULING_NOT_ALLOWED"))  # fmt: skip
 def reschedule_booking_anonymously(sandbox: Sandbox, call: Call) -> Doc:
     slot = call.body.get("slot")
     if not isinstance(slot, dict) or not slot:

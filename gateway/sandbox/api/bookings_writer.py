@@ -43,9 +43,15 @@ Doc = dict[str, Any]
 
 
 def _paths(suffix: str, *, documented: str = "service") -> tuple[str, ...]:
-    """Both path families Wix docs show for one method (bookings.md §1), documented one first."""
+    """Both path families Wix routes to one method (bookings.md §1), documented one first."""
     service, short = f"/_api/bookings-service/v2{suffix}", f"/bookings/v2{suffix}"
     return (service, short) if documented == "service" else (short, service)
+
+
+def _short(suffix: str) -> str:
+    """The bulk and confirmation methods' only path: Wix routes no `/_api/bookings-service`
+    alias for them (the Wix SDK's URL table for www.wixapis.com)."""
+    return f"/bookings/v2{suffix}"
 
 
 def _booking(body: Doc, field: str = "booking") -> Doc:
@@ -101,7 +107,23 @@ def _status_change(
 
 
 @route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking",
-       callers=EVERYONE)  # fmt: skip
+       callers=EVERYONE,
+       codes=(
+           "BOOKING_POLICY_VIOLATION",
+           "CAN_NOT_CREATE_BOOKING_WITH_MULTI_SERVICE_BOOKING_INFO",
+           "CAN_NOT_SKIP_AVAILABILITY_VALIDATION_IF_RESOURCE_NOT_PROVIDED",
+           "CONTACT_DETAILS_CONFLICT",
+           "INVALID_DATE_FORMAT",
+           "INVALID_FLOW_SELECTED_RESOURCES",
+           "INVALID_SERVICE_CHOICES",
+           "INVALID_TIME_ZONE",
+           "SCHEDULE_CAPACITY_EXCEEDED",
+           "SCHEDULE_NOT_FOUND",
+           "SESSION_CAPACITY_EXCEEDED",
+           "SESSION_NOT_FOUND",
+           "SLOT_NOT_AVAILABLE",
+           "VALIDATION_FAILURE",
+       ))  # fmt: skip
 def create_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Visitors and members may create bookings, within `booking_access`'s limits."""
     body = call.body
@@ -114,7 +136,7 @@ def create_booking(sandbox: Sandbox, call: Call) -> Doc:
     return {"booking": public_booking(doc)}
 
 
-@route("POST", _paths("/bulk/bookings/create", documented="short"), "Bulk Create Booking", API,
+@route("POST", _short("/bulk/bookings/create"), "Bulk Create Booking", API,
        f"{DOCS}/bulk-create-booking")  # fmt: skip
 def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
     """A malformed item (400) fails the whole call; an unavailable one fails alone (§4.2)."""
@@ -142,7 +164,19 @@ def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
 
 
 @route("POST", _paths("/bookings/{bookingId}/reschedule", documented="short"),
-       "Reschedule Booking", API, f"{DOCS}/reschedule-booking")  # fmt: skip
+       "Reschedule Booking", API, f"{DOCS}/reschedule-booking",
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_POLICY_VIOLATION",
+           "INVALID_SERVICE_CHOICES",
+           "NOT_ALLOWED_TO_UPDATE_BOOKING_IN_MULTI_SERVICE_BOOKING",
+           "SCHEDULE_CAPACITY_EXCEEDED",
+           "SCHEDULE_NOT_FOUND",
+           "SESSION_CAPACITY_EXCEEDED",
+           "SESSION_NOT_FOUND",
+           "SLOT_NOT_AVAILABLE",
+           "VALIDATION_FAILURE",
+       ))  # fmt: skip
 def reschedule(sandbox: Sandbox, call: Call) -> Doc:
     body = call.body
     slot = body.get("slot")
@@ -158,14 +192,16 @@ def reschedule(sandbox: Sandbox, call: Call) -> Doc:
 
 
 @route("POST", _paths("/bookings/{bookingId}/confirm"), "Confirm Booking", API,
-       f"{DOCS}/confirm-booking")  # fmt: skip
+       f"{DOCS}/confirm-booking",
+       codes=("BOOKING_NOT_FOUND", "INVALID_BOOKING_STATUS", "NO_OPEN_SPOTS"))  # fmt: skip
 def confirm(sandbox: Sandbox, call: Call) -> Doc:
     double_booked = bool(call.body.get("doubleBooked"))
     return _status_change(sandbox, call, transitions.confirm, double_booked=double_booked)
 
 
 @route("POST", _paths("/bookings/{bookingId}/decline"), "Decline Booking", API,
-       f"{DOCS}/decline-booking")  # fmt: skip
+       f"{DOCS}/decline-booking",
+       codes=("BOOKING_NOT_FOUND", "INVALID_BOOKING_STATUS"))  # fmt: skip
 def decline(sandbox: Sandbox, call: Call) -> Doc:
     """Reads no `flowControlSettings` (unconfirmed for Decline)."""
     payment = call.body.get("paymentStatus")
@@ -174,14 +210,15 @@ def decline(sandbox: Sandbox, call: Call) -> Doc:
     )
 
 
-@route("POST", _paths("/confirmation/{bookingId}:confirmOrDecline", documented="short"),
-       "Confirm Or Decline Booking", API, f"{DOCS}/confirm-or-decline-booking")  # fmt: skip
+@route("POST", _short("/confirmation/{bookingId}:confirmOrDecline"),
+       "Confirm Or Decline Booking", API, f"{DOCS}/confirm-or-decline-booking",
+       codes=("BOOKING_NOT_FOUND", "INVALID_BOOKING_STATUS"))  # fmt: skip
 def confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
     """No revision needed (the 2023 schema has none); a given one is still checked."""
     return _status_change(sandbox, call, transitions.confirm_or_decline, revision=False)
 
 
-@route("POST", _paths("/bulk/bookings/confirmOrDecline", documented="short"),
+@route("POST", _short("/bulk/bookings/confirmOrDecline"),
        "Bulk Confirm Or Decline Booking", API,
        f"{DOCS}/bulk-confirm-or-decline-booking")  # fmt: skip
 def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
@@ -208,7 +245,12 @@ def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
 
 
 @route("POST", _paths("/bookings/{bookingId}/cancel"), "Cancel Booking", API,
-       f"{DOCS}/cancel-booking")  # fmt: skip
+       f"{DOCS}/cancel-booking",
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_POLICY_VIOLATION",
+           "NOT_ALLOWED_TO_UPDATE_BOOKING_IN_MULTI_SERVICE_BOOKING",
+       ))  # fmt: skip
 def cancel(sandbox: Sandbox, call: Call) -> Doc:
     flow = object_field(call.body, "flowControlSettings")
     return _mutate(sandbox, call, lambda doc: cancel_booking(sandbox, doc, flow))
@@ -216,7 +258,8 @@ def cancel(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", _paths("/bookings/{bookingId}/update_number_of_participants", documented="short"),
        "Update Number Of Participants", API,
-       f"{DOCS}/update-number-of-participants")  # fmt: skip
+       f"{DOCS}/update-number-of-participants",
+       codes=("BOOKING_NOT_FOUND",))  # fmt: skip
 def update_number_of_participants(sandbox: Sandbox, call: Call) -> Doc:
     count = participants_of(call.body, "", required=True)
     assert count is not None
@@ -224,12 +267,18 @@ def update_number_of_participants(sandbox: Sandbox, call: Call) -> Doc:
 
 
 @route("POST", _paths("/bookings/{bookingId}/mark_booking_as_pending"),
-       "Mark Booking As Pending", API, f"{DOCS}/mark-booking-as-pending")  # fmt: skip
+       "Mark Booking As Pending", API, f"{DOCS}/mark-booking-as-pending",
+       codes=(
+           "BOOKING_MARK_BOOKING_AS_PENDING",
+           "BOOKING_NOT_FOUND",
+           "NOT_PENDING_APPROVAL_SERVICE",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def mark_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
     return _status_change(sandbox, call, transitions.mark_as_pending)
 
 
-@route("POST", _paths("/bulk/bookings/calculate_allowed_actions", documented="short"),
+@route("POST", _short("/bulk/bookings/calculate_allowed_actions"),
        "Bulk Calculate Allowed Actions", API,
        f"{DOCS}/bulk-calculate-allowed-actions", callers=EVERYONE)  # fmt: skip
 def bulk_calculate_allowed_actions(sandbox: Sandbox, call: Call) -> Doc:

@@ -95,7 +95,8 @@ def _requested_bookings(body: Doc) -> list[Doc]:
 
 
 @route("POST", BASE, "Create Multi Service Booking", API, f"{DOCS}/create-multi-service-booking",
-       callers=EVERYONE)  # fmt: skip
+       callers=EVERYONE,
+       codes=("SCHEDULE_NOT_FOUND", "SLOT_NOT_AVAILABLE", "VALIDATION_FAILURE"))  # fmt: skip
 def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Each booking is validated like Create Booking against the calendar as it was before the
     call (back to back, the package's bookings can't take each other's place); then all are
@@ -134,7 +135,13 @@ def get_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/reschedule",
        "Reschedule Multi Service Booking", API,
-       f"{DOCS}/reschedule-multi-service-booking")  # fmt: skip
+       f"{DOCS}/reschedule-multi-service-booking",
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_REVISION_MISMATCH",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """New slots are checked like Reschedule Booking, ignoring the package's own old slots; the
     package's resulting timetable must still be back to back."""
@@ -159,7 +166,8 @@ def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/cancel", "Cancel Multi Service Booking", API,
-       f"{DOCS}/cancel-multi-service-booking")  # fmt: skip
+       f"{DOCS}/cancel-multi-service-booking",
+       codes=("ALL_BOOKINGS_ARE_ALREADY_CANCELED", "MULTI_SERVICE_BOOKING_NOT_FOUND"))  # fmt: skip
 def cancel_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Cancels every active booking (each within its cancellation policy unless the flags say
     otherwise); fails when all are already canceled or declined."""
@@ -198,20 +206,36 @@ def _change_every_booking(
 
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/confirm", "Confirm Multi Service Booking",
-       API, f"{DOCS}/confirm-multi-service-booking")  # fmt: skip
+       API, f"{DOCS}/confirm-multi-service-booking",
+       codes=(
+           "BOOKING_REVISION_MISMATCH",
+           "INVALID_BOOKING_STATUS",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def confirm_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     return _change_every_booking(sandbox, call, "confirmBookingsInfo", transitions.confirm)
 
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/decline", "Decline Multi Service Booking",
-       API, f"{DOCS}/decline-multi-service-booking")  # fmt: skip
+       API, f"{DOCS}/decline-multi-service-booking",
+       codes=(
+           "BOOKING_REVISION_MISMATCH",
+           "INVALID_BOOKING_STATUS",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+       ))  # fmt: skip
 def decline_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     return _change_every_booking(sandbox, call, "declineBookingsInfo", transitions.decline)
 
 
 @route("POST", f"{BASE}/{{multiServiceBookingId}}/mark_as_pending",
        "Mark Multi Service Booking As Pending", API,
-       f"{DOCS}/mark-multi-service-booking-as-pending")  # fmt: skip
+       f"{DOCS}/mark-multi-service-booking-as-pending",
+       codes=(
+           "BOOKING_REVISION_MISMATCH",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+           "NO_OPEN_SPOTS",
+       ))  # fmt: skip
 def mark_multi_service_booking_as_pending(sandbox: Sandbox, call: Call) -> Doc:
     field = "markAsPendingBookingsInfo"
     return _change_every_booking(sandbox, call, field, transitions.mark_as_pending)
@@ -226,7 +250,14 @@ def _package_id(body: Doc) -> str:
 
 @route("POST", f"{BASE}/add_bookings_to_multi_service_booking",
        "Add Bookings To Multi Service Booking", API,
-       f"{DOCS}/add-bookings-to-multi-service-booking")  # fmt: skip
+       f"{DOCS}/add-bookings-to-multi-service-booking",
+       codes=(
+           "BOOKING_ALREADY_PART_OF_ANOTHER_MULTI_SERVICE_BOOKING",
+           "BOOKING_NOT_FOUND",
+           "BOOKING_REVISION_MISMATCH",
+           "BOOKING_TO_ADD_STATUS_NOT_VALID",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+       ))  # fmt: skip
 def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Independent, active appointments join when the package stays back to back (≤ 8)."""
     items = _booking_items(call.body, "bookings")
@@ -250,7 +281,12 @@ def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
 
 @route("POST", f"{BASE}/remove_bookings_from_multi_service_booking",
        "Remove Bookings From Multi Service Booking", API,
-       f"{DOCS}/remove-bookings-from-multi-service-booking")  # fmt: skip
+       f"{DOCS}/remove-bookings-from-multi-service-booking",
+       codes=(
+           "BOOKING_NOT_FOUND",
+           "BOOKING_REVISION_MISMATCH",
+           "MULTI_SERVICE_BOOKING_NOT_FOUND",
+       ))  # fmt: skip
 def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
     """Only the first/last bookings may go (the rest must stay back to back); with fewer than 2
     left the package is deleted and the survivor becomes a standalone booking."""

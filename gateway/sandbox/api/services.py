@@ -111,7 +111,7 @@ def query_booking_policies(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     }
 
 
-@route("GET", ("/site-properties/v4/properties", "/_api/site-properties/v4/properties"),
+@route("GET", "/site-properties/v4/properties",
        "Get Site Properties", "Site Properties",
        "https://dev.wix.com/docs/api-reference/business-management/site-properties/properties/get-site-properties",
        query_params=("fields.paths",))  # fmt: skip

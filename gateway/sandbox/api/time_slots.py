@@ -138,7 +138,8 @@ def _location_key(location: dict[str, Any]) -> str:
 
 
 @public_route("POST", _paths("time-slots"), "List Availability Time Slots", API,
-              f"{DOCS}/list-availability-time-slots")  # fmt: skip
+              f"{DOCS}/list-availability-time-slots",
+       codes=("MISSING_ARGUMENTS", "SERVICE_NOT_FOUND"))  # fmt: skip
 def list_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     paging = Paging.open(call.body, "availability", 1000, 1000)
     body = paging.request
@@ -157,7 +158,8 @@ def list_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
 
 
 @public_route("POST", _paths("time-slots/get"), "Get Availability Time Slot", API,
-              f"{DOCS}/get-availability-time-slot")  # fmt: skip
+              f"{DOCS}/get-availability-time-slot",
+       codes=("SLOT_NOT_FOUND",))  # fmt: skip
 def get_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     """Re-validates one slot of List: the same grid, with every free staff member. A slot whose
     staff are all taken is not found (404 SLOT_NOT_FOUND), just as List omits it."""
@@ -364,7 +366,8 @@ def _chain_items(
 
 @public_route("POST", _paths("multi-service-time-slots"),
               "List Multi Service Availability Time Slots", API,
-              f"{DOCS}/list-multi-service-availability-time-slots")  # fmt: skip
+              f"{DOCS}/list-multi-service-availability-time-slots",
+       codes=("INVALID_SERVICES_SIZE", "MISSING_ARGUMENTS"))  # fmt: skip
 def list_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     paging = Paging.open(call.body, "multi-service", 1000, 1000)
     body = paging.request
@@ -378,7 +381,8 @@ def list_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, A
 
 @public_route("POST", _paths("multi-service-time-slots/get"),
               "Get Multi Service Availability Time Slot", API,
-              f"{DOCS}/get-multi-service-availability-time-slot")  # fmt: skip
+              f"{DOCS}/get-multi-service-availability-time-slot",
+       codes=("SLOT_NOT_FOUND",))  # fmt: skip
 def get_multi_service_availability(sandbox: Sandbox, call: Call) -> dict[str, Any]:
     body = call.body
     require(body, "services", "localStartDate", "localEndDate", "location")
