@@ -53,7 +53,8 @@ from gateway.upstream.errors import UpstreamError
 DECLINABLE = ("PENDING", "CREATED", "WAITING_LIST")  # Decline Booking's statuses (bookings.md §4.7)
 STANDARD_CANCEL = {"withRefund": True, "waiveCancellationFee": True}
 FORCED_CANCEL = {**STANDARD_CANCEL, "ignoreCancellationPolicy": True}
-ALREADY_SET = "BOOKING_STATUS_ALREADY_SET"  # Confirm Or Decline on a status it would keep
+# Confirm Or Decline on a status it would keep (the code the Wix SDK declares for it).
+ALREADY_SET = "INVALID_BOOKING_STATUS"
 ECOM_REFUND = (
     "Refund the eCommerce order (eCommerce Orders API); Wix then marks the booking REFUNDED."
 )
@@ -187,7 +188,7 @@ class _Resolution:
 
     async def _finalize(self, moved: Json) -> Json:
         """Confirm Or Decline after moving a PENDING booking (custom checkout); a booking that
-        still awaits the business's approval stays PENDING (`BOOKING_STATUS_ALREADY_SET`)."""
+        still awaits the business's approval stays PENDING (`INVALID_BOOKING_STATUS`)."""
         try:
             decided = await self.writer.confirm_or_decline_booking(self.id, {})
         except UpstreamError as error:

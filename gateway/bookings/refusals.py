@@ -20,7 +20,17 @@ NOT_FOUND = 404
 REFUSAL_STATUSES = frozenset({403, 428})
 POLICY_VIOLATION_CODE = "BOOKING_POLICY_VIOLATION"
 # Create/Reschedule codes that mean "this slot or session can't be had" (bookings.md §4.1).
-SLOT_TAKEN_CODES = frozenset({"SLOT_NOT_AVAILABLE", "FAILED_VALIDATING_AVAILABILITY"})
+# The codes the Wix SDK declares for "that time is taken" (Create Booking, and the multi-service
+# methods' NO_OPEN_SPOTS) and for a stale revision, whatever HTTP status they come with.
+SLOT_TAKEN_CODES = frozenset(
+    {
+        "SLOT_NOT_AVAILABLE",
+        "FAILED_VALIDATING_AVAILABILITY",
+        "SLOT_HOLD_UNAVAILABLE",
+        "NO_OPEN_SPOTS",
+    }
+)
+REVISION_CODES = frozenset({"BOOKING_REVISION_MISMATCH"})
 CAPACITY_CODES = frozenset({"SESSION_CAPACITY_EXCEEDED", "SCHEDULE_CAPACITY_EXCEEDED"})
 
 T = TypeVar("T", bound=Outcome)
@@ -59,7 +69,7 @@ async def change_refused_outcome(
     `conflict()` finds on re-reading (`RevisionConflict`, mostly; None leaves the error
     standing), `gone_statuses` is `gone()`, 403/428 is `NotAllowed` with Wix's reason, and
     anything else (bad input, Wix failing) stays an error."""
-    if is_status(error, CONFLICT):
+    if is_status(error, CONFLICT) or error.code in REVISION_CODES:
         outcome = await conflict()
         if outcome is not None:
             return outcome
