@@ -24,6 +24,7 @@ from gateway.bookings.outcomes import (
     revision_conflict,
 )
 from gateway.bookings.refusals import change_refused_outcome
+from gateway.bookings.stamps import may_have_written
 from gateway.upstream.errors import UpstreamError
 
 # Statuses from which no change is possible any more (bookings.md §9).
@@ -101,11 +102,32 @@ async def change_booking(
     try:
         response = await write(revision)
     except UpstreamError as error:
+        if may_have_written(error) and revision is not None:
+            return await _after_lost_answer(ctx, booking_id, revision, error)
         outcome = await refused(error) if refused else None
         return outcome or await change_refused(ctx, booking_id, action, error)
     booking: Json = response["booking"]
     ctx.lookups.booking_written(booking)
     return BookingUpdated(booking)
+
+
+async def _after_lost_answer(
+    ctx: FlowContext, booking_id: str, revision: str, error: UpstreamError
+) -> Changed:
+    """The change's answer was lost: read the booking back. One revision past ours is our change
+    (`BookingUpdated`); further, someone else changed it too (`RevisionConflict` with the booking
+    as it is); unchanged, nothing was done and the error stands, naming the booking."""
+    error.extensions["bookingId"] = booking_id
+    current = await read_booking(ctx, booking_id)  # a failed read: the error stands
+    if current is None:
+        return not_found("booking", booking_id)
+    booking: Json = current["booking"]
+    advanced = int(booking["revision"]) - int(revision)
+    if advanced == 1:
+        return BookingUpdated(booking)
+    if advanced > 1:
+        return revision_conflict(booking)
+    raise error
 
 
 async def change_refused(

@@ -81,3 +81,33 @@ async def test_a_lost_package_create_answer_is_read_back(gateway: Gateway) -> No
     package = result["multiServiceBooking"]
     assert statuses(gateway) == {"CREATED": 2}
     assert sorted(package["bookingIds"]) == sorted(b["id"] for b in stored_bookings(gateway))
+
+
+CANCEL = "/_api/bookings-service/v2/bookings/*/cancel"
+
+
+async def test_a_lost_cancel_answer_is_read_back(gateway: Gateway) -> None:
+    """Wix cancelled, its answer was lost: the customer is told the booking is cancelled (one
+    revision past theirs), and a retry with the key replays that."""
+    made = await book(gateway, confirm=True)
+    booking = made["data"]["bookAppointment"]["booking"]
+    lose_answer(gateway, CANCEL, drop=True)
+    cancel = {"bookingId": booking["id"], "revision": booking["revision"], "idempotencyKey": "c1"}
+    first = await gateway.post(document("cancelBooking"), {"input": cancel})
+    outcome = first["data"]["cancelBooking"]
+    assert outcome["__typename"] == "BookingUpdated", first
+    assert outcome["booking"]["status"] == "CANCELED"
+    assert await gateway.post(document("cancelBooking"), {"input": cancel}) == first
+    assert statuses(gateway) == {"CANCELED": 1}
+
+
+async def test_a_cancel_that_never_reached_wix_keeps_its_error(gateway: Gateway) -> None:
+    made = await book(gateway, confirm=True)
+    booking = made["data"]["bookAppointment"]["booking"]
+    gateway.sandbox.faults.append(FaultRule(path=CANCEL, drop=True, times=1))  # before the write
+    cancel = {"bookingId": booking["id"], "revision": booking["revision"]}
+    body = await gateway.post(document("cancelBooking"), {"input": cancel})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+    assert error["extensions"]["bookingId"] == booking["id"]
+    assert statuses(gateway) == {"CONFIRMED": 1}
