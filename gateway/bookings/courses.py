@@ -16,6 +16,7 @@ from gateway.bookings.flow import FlowContext, InvalidInput, Json, ServiceInfo
 from gateway.bookings.forms import prepare, service_form
 from gateway.bookings.outcomes import CourseFull, NotFound, course_full, form_invalid, not_found
 from gateway.bookings.requests import Booker, check_participants
+from gateway.upstream.paging import next_cursor
 
 COURSE = "COURSE"
 
@@ -52,9 +53,8 @@ async def places_taken(ctx: FlowContext, schedule_id: str) -> int:
         body = await reader.query_extended_bookings(query)
         for item in body.get("extendedBookings") or []:
             taken += int(item["booking"].get("totalParticipants") or 1)
-        metadata = body.get("pagingMetadata") or {}
-        cursor = (metadata.get("cursors") or {}).get("next")
-        if not metadata.get("hasNext") or not cursor:
+        cursor = next_cursor(body.get("pagingMetadata"))
+        if cursor is None:
             return taken
         query = {"cursorPaging": {"cursor": cursor, "limit": PAGE}}
 

@@ -76,13 +76,6 @@ class Page(Generic[NodeT]):
     total: int | None = None
 
 
-def next_cursor(metadata: dict[str, Any] | None) -> str | None:
-    """The Wix cursor of the next page from a response's paging metadata, if there is one."""
-    metadata = metadata or {}
-    cursor = (metadata.get("cursors") or {}).get("next")
-    return cursor if metadata.get("hasNext") and cursor else None
-
-
 def encode_cursor(page: str | None, index: int) -> str:
     raw = json.dumps([page, index], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

@@ -11,7 +11,8 @@ from gateway.graphql.bookings.types import Booking, MultiServiceBooking
 from gateway.graphql.context import Info
 from gateway.graphql.errors import check_first
 from gateway.graphql.loaders import Loaders
-from gateway.graphql.pagination import Connection, Page, cursor_paged, next_cursor, node_fields
+from gateway.graphql.pagination import Connection, Page, cursor_paged, node_fields
+from gateway.upstream.paging import next_cursor
 
 DEFAULT_FIRST = 50  # Query Extended Bookings' default page
 MAX_FIRST = 100  # and its maximum

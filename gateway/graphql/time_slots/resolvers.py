@@ -24,7 +24,6 @@ from gateway.graphql.pagination import (
     Page,
     build_connection,
     cursor_paged,
-    next_cursor,
     node_fields,
 )
 from gateway.graphql.scalars import LocalDateTime, TimeZone
@@ -32,6 +31,7 @@ from gateway.graphql.time_slots.types import TimeSlot
 from gateway.graphql.time_slots.window import check_window
 from gateway.identity.visitor_fields import visitor_safe
 from gateway.upstream.errors import UpstreamError
+from gateway.upstream.paging import next_cursor
 from gateway.wall_time import format_local
 
 if TYPE_CHECKING:
