@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.bookings.changes import Changed, WixCall, change_booking
+from gateway.bookings.changes import Changed, WixCall, change_booking, read_booking
 from gateway.bookings.flow import FlowContext, Json
+from gateway.bookings.outcomes import not_found, revision_conflict
 from gateway.bookings.requests import check_participants
 
 
@@ -32,13 +33,28 @@ class ParticipantsChange:
 
 
 async def _status_change(
-    ctx: FlowContext, change: StatusChange, action: str, call: WixCall, *, needs_revision: bool
+    ctx: FlowContext,
+    change: StatusChange,
+    action: str,
+    call: WixCall,
+    *,
+    needs_revision: bool,
+    takes_revision: bool = True,
 ) -> Changed:
+    """`takes_revision`: whether the Wix method's request has a `revision` (Confirm Or Decline's
+    has none: a revision the caller gives is checked against a fresh read instead)."""
     body: Json = {"paymentStatus": change.payment_status} if change.payment_status else {}
     booking_id = change.booking_id
+    if change.revision is not None and not takes_revision:
+        current = await read_booking(ctx, booking_id)
+        if current is None:
+            return not_found("booking", booking_id)
+        if str(current["booking"]["revision"]) != change.revision:
+            return revision_conflict(current["booking"])
 
     async def write(revision: str | None) -> Json:
-        return await call(booking_id, {**body, "revision": revision} if revision else body)
+        sent = {**body, "revision": revision} if revision and takes_revision else body
+        return await call(booking_id, sent)
 
     return await change_booking(
         ctx, booking_id, action, change.revision, write, needs_revision=needs_revision
@@ -57,10 +73,14 @@ async def decline_booking(ctx: FlowContext, change: StatusChange) -> Changed:
 
 
 async def confirm_or_decline_booking(ctx: FlowContext, change: StatusChange) -> Changed:
-    """Wix decides (bookings.md §4.4): declined when double-booked and unpaid, else confirmed or
-    pending. It needs no revision; a given one is sent and checked."""
+    """Wix decides: declined when double-booked and unpaid, else confirmed or pending
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/
+    bookings-writer-v2/confirm-or-decline-booking). Its request has no revision: a given one is
+    checked against the booking as it is."""
     call = ctx.upstream.bookings_writer.confirm_or_decline_booking
-    return await _status_change(ctx, change, "Confirm or decline", call, needs_revision=False)
+    return await _status_change(
+        ctx, change, "Confirm or decline", call, needs_revision=False, takes_revision=False
+    )
 
 
 async def mark_booking_as_pending(ctx: FlowContext, change: StatusChange) -> Changed:
