@@ -21,7 +21,9 @@ the gateway (the result's `note` says so).
 Not re-processing a resolved booking, our rule: `AlreadyResolved`, with nothing written, when the
 booking is no longer double-booked (rescheduled), is CANCELED or DECLINED, carries
 `flowControlSettings.skipAvailabilityValidation` (the marker Wix says shows force resolution was
-applied), or, for FORCE_CONFIRM with a custom checkout, is already CONFIRMED.
+applied), or, for FORCE_CONFIRM with a custom checkout, is already CONFIRMED. Wix's SDK types
+mark `flowControlSettings` internal: when Wix leaves it out, the other checks still hold, and a
+repeated force resolution only writes the same state again (no second booking, no cancel).
 """
 
 from __future__ import annotations
