@@ -1,7 +1,8 @@
 """The availability engine, where the sandbox decides a slot is free: which staff can take a
 session, and which sessions a service offers (class and course places: `calendar.py`).
 
-Follows time-slots.md §10. Staff working hours (local to the business zone) become UTC windows;
+Follows "Availability calculation" in https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/introduction
+(and the method pages). Staff working hours (local to the business zone) become UTC windows;
 busy time is the blocking bookings plus their buffer (`calendar.busy_intervals`). Everything a
 request needs is loaded once into a `StaffCalendar` (one bookings query for the whole range), so
 listing a month of slots runs no per-slot SQL. Create Booking uses `free_staff` and
@@ -168,7 +169,7 @@ def policy_violations(
 ) -> dict[str, Any]:
     """{"tooEarlyToBook": bool, "tooLateToBook": bool, "bookOnlineDisabled": bool,
     "earliestBookingDate": "<utc iso>" (only when tooEarlyToBook)} for a session starting at
-    `start` (time-slots.md §10 step 6, services-policies.md §3)."""
+    `start` (https://dev.wix.com/docs/api-reference/business-solutions/bookings/policies/booking-policies/booking-policy-object)."""
     # Windows are durations on the timeline (Wix states them in minutes before the start), not
     # calendar days at the same wall time, so one spanning a clock change opens an hour apart
     # from the calendar reading. https://dev.wix.com/docs/api-reference/business-solutions/

@@ -50,7 +50,7 @@ def participants_of(body: dict[str, Any], prefix: str, *, required: bool = True)
 
 
 def check_participants(sandbox: Sandbox, service: dict[str, Any], count: int) -> None:
-    """The policy's `maxParticipantsPerBooking` (services-policies.md §3)."""
+    """The policy's `maxParticipantsPerBooking` (https://dev.wix.com/docs/api-reference/business-solutions/bookings/policies/booking-policies/booking-policy-object)."""
     policy = load_policy(sandbox, service)
     maximum = int((policy.get("participantsPolicy") or {}).get("maxParticipantsPerBooking", 1))
     if count > maximum:

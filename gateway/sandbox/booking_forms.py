@@ -1,7 +1,8 @@
 """The booking form on Create Booking: required answers, contact details, the stored submission.
 
 Wix Bookings validates `formSubmission` against the service's form, takes the customer's contact
-details from it and files the answers as a Forms submission (forms.md §4, §6).
+details from it and files the answers as a Forms submission
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from gateway.sandbox.state import Sandbox
 from gateway.sandbox.wire import utc_iso
 
 CONTACT_DETAILS_CONFLICT = "CONTACT_DETAILS_CONFLICT"
-# Form targets that land in `booking.contactDetails` (forms.md §6).
+# Form targets that land in `booking.contactDetails` (the default booking form in
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
 CONTACT_TARGETS = {
     "first_name": "firstName",
     "last_name": "lastName",
@@ -63,7 +65,8 @@ def contact_and_submission(
         if form_submission.get(target) not in (None, "")
     }
     _check_no_conflict(contact, from_form)
-    # With a submission Wix ignores the sent contactDetails except contactId (forms.md §4.4).
+    # With a submission Wix ignores the sent contactDetails except contactId
+    # (https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
     contact_id = contact.get("contactId") or contact_id_for(from_form.get("email"))
     details = {"contactId": contact_id, **from_form} if contact_id else from_form
     stamp = utc_iso(now)

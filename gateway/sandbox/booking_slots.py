@@ -183,7 +183,7 @@ def _instant(value: Any, tz: Any, field: str) -> datetime:
 
 def _location_id(service: dict[str, Any], location: Any, field: str) -> str:
     """The business location of an appointment; Time Slots' `BUSINESS` type is rejected, as by
-    Wix (bookings.md §2: map it to `OWNER_BUSINESS`)."""
+    Wix (map it to `OWNER_BUSINESS`, https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/booking-object)."""
     offered = [loc["id"] for loc in service.get("locations", []) if loc.get("type") == "BUSINESS"]
     default = next(
         (loc["id"] for loc in service.get("locations", []) if loc["business"].get("default")),

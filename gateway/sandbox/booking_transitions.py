@@ -2,7 +2,8 @@
 
 Each function validates and applies one change to a loaded booking and raises WixError without
 touching it when the change isn't allowed; the caller checks the revision, `touch`es and saves
-inside one transaction (bookings.md §4.4-§4.10, §9). The status changes share one signature
+inside one transaction (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction,
+and each method's page). The status changes share one signature
 (`StatusChange`), so the single-booking and the multi-service handlers pass them the request's
 `paymentStatus` and `flowControlSettings` the same way.
 """
@@ -26,9 +27,12 @@ from gateway.sandbox.calendar import ACTIVE_STATUSES, BLOCKING_STATUSES
 from gateway.sandbox.errors import WixError, precondition
 from gateway.sandbox.state import Sandbox
 
-# Confirm and Decline (and their MSB versions) accept only these (bookings.md §4.6, §4.7).
+# Confirm and Decline (and their MSB versions) accept only these:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/confirm-booking
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/decline-booking
 CONFIRMABLE_STATUSES = ("PENDING", "CREATED", "WAITING_LIST")
-# Confirm-or-Decline declines a conflicting booking with one of these (bookings.md §4.4 step 2).
+# Confirm-or-Decline declines a conflicting booking with one of these:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking
 UNPAID_STATUSES = ("UNDEFINED", "NOT_PAID", "REFUNDED", "EXEMPT")
 
 
@@ -91,7 +95,8 @@ def confirm(
 def decline(
     sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
 ) -> dict[str, Any]:
-    """DECLINED; no flag applies (its flowControlSettings are unconfirmed, bookings.md §4.7)."""
+    """DECLINED; no flag applies (its flowControlSettings are unconfirmed,
+    https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/decline-booking)."""
     require_status(doc, CONFIRMABLE_STATUSES, "declined")
     _set_payment(doc, payment_status)
     set_status(doc, "DECLINED")
@@ -101,7 +106,8 @@ def decline(
 def confirm_or_decline(
     sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
 ) -> dict[str, Any]:
-    """bookings.md §4.4: DECLINED for an unpaid conflict; else PENDING (manual approval, unless
+    """https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking:
+    DECLINED for an unpaid conflict; else PENDING (manual approval, unless
     created with skipBusinessConfirmation) or CONFIRMED, `doubleBooked` for a paid conflict.
     A booking created with skipAvailabilityValidation (or this call's flag, the documented
     force-confirm) never conflicts."""
@@ -146,7 +152,8 @@ def mark_as_pending(
 ) -> dict[str, Any]:
     """CREATED -> PENDING for a manual-approval service (or with
     skipPendingApprovalServiceValidation); holds a staff member; with checkAvailabilityValidation
-    a conflict still ends PENDING but sets `doubleBooked` (bookings.md §4.10)."""
+    a conflict still ends PENDING but sets `doubleBooked`
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/mark-booking-as-pending)."""
     require_status(doc, ("CREATED",), "marked as pending")
     flow = flow if isinstance(flow, dict) else {}
     placement = placement_of(sandbox, doc)

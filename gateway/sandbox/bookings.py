@@ -45,7 +45,8 @@ CREATE_FLAGS = (
 
 
 def public_booking(doc: dict[str, Any]) -> dict[str, Any]:
-    """Wire JSON: no `_sandbox`; `doubleBooked` only when true (bookings.md §1)."""
+    """Wire JSON: no `_sandbox`; `doubleBooked` only when true
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/booking-object)."""
     result = {key: copy.deepcopy(value) for key, value in doc.items() if key != "_sandbox"}
     if not result.get("doubleBooked"):
         result.pop("doubleBooked", None)
@@ -176,7 +177,8 @@ def build_booking(
     """Validate a Create Booking request and return the new stored-format doc, unsaved.
 
     Raises WixError: 400 for malformed input, 403 BOOKING_POLICY_VIOLATION, 428 for
-    availability / capacity / session and schedule lookups (bookings.md §4.1)."""
+    availability / capacity / session and schedule lookups
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/create-booking)."""
     if not isinstance(booking, dict):
         raise invalid("booking", "is required", "REQUIRED_FIELD")
     if booking.get("multiServiceBookingInfo"):
@@ -262,7 +264,8 @@ def reschedule_booking(
 ) -> dict[str, Any]:
     """Move a booking to `slot` (validated like a create, not counting the booking itself).
 
-    Flags (bookings.md §4.3): ignoreReschedulePolicy, skipAvailabilityValidation,
+    Flags (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/reschedule-booking):
+    ignoreReschedulePolicy, skipAvailabilityValidation,
     skipBusinessConfirmation (a PENDING booking becomes CONFIRMED). No revision change."""
     current = placement_of(sandbox, doc)
     if current.kind == "COURSE":
@@ -340,7 +343,8 @@ def cancel_booking(sandbox: Sandbox, doc: dict[str, Any], flow: dict[str, Any]) 
 def allowed_actions(
     sandbox: Sandbox, doc: dict[str, Any], *, anonymous: bool = False
 ) -> dict[str, bool]:
-    """`{cancel, reschedule}` a customer may do without overrides (services-policies.md §3)."""
+    """`{cancel, reschedule}` a customer may do without overrides
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/policies/booking-policies/booking-policy-object)."""
     active = doc["status"] in ACTIVE_STATUSES
     service = load_service(sandbox, doc["_sandbox"]["service_id"])
     policy = load_policy(sandbox, service)

@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo
 from gateway.sandbox.store import Store
 from gateway.sandbox.wire import parse_utc, to_utc, utc_iso
 
-# Statuses that occupy a resource or a place (bookings.md §2: PENDING treated as blocking).
+# Statuses that occupy a resource or a place (PENDING treated as blocking, as the Mark Booking As
+# Pending page says; the Writer V2 introduction says it doesn't block):
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/mark-booking-as-pending
 BLOCKING_STATUSES = ("CONFIRMED", "PENDING")
 ACTIVE_STATUSES = ("CREATED", "CONFIRMED", "PENDING", "WAITING_LIST")
 

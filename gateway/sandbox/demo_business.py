@@ -16,7 +16,8 @@ from gateway.sandbox.store import Store
 from gateway.sandbox.wire import to_utc, utc_iso
 
 # Sandbox-only: business opening hours per weekday (Mon=0), used when a service needs more than
-# a staff member (time-slots.md §10, input 2).
+# a staff member ("Operating hours" in
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/introduction).
 BUSINESS_HOURS = {
     "0": [["08:00", "20:00"]],
     "1": [["08:00", "20:00"]],

@@ -1,4 +1,5 @@
-"""Time Slot JSON (time-slots.md §3): the one place that shapes what the six methods return.
+"""Time Slot JSON (https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/time-slot-object):
+the one place that shapes what the six methods return.
 
 Booleans are emitted explicitly (false included), as Wix's examples show them, so a client never
 has to guess whether an absent flag means false.

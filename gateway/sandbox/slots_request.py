@@ -1,5 +1,6 @@
 """Reading Time Slots requests, and the list pipeline shared by the three list methods:
-zone and local range, filters, per-day caps and cursor paging (time-slots.md §2, §4, §6, §8).
+zone and local range, filters, per-day caps and cursor paging
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/list-availability-time-slots).
 
 A cursor is opaque base64 JSON (`wql.encode_cursor`) holding the first request and the sort key
 of the last slot sent, so a cursor request sends only `cursorPaging` and each slot is returned
@@ -22,8 +23,9 @@ from gateway.sandbox.slots_render import VIOLATION_FLAGS
 from gateway.sandbox.store import Store
 from gateway.sandbox.wire import parse_local, to_local, to_utc, zone
 
-# Wix documents no maximum range for the list methods (time-slots.md §11, unconfirmed); the
-# sandbox refuses more than a year so that one request can't compute decades of slots.
+# Wix documents no maximum range for the list methods (unconfirmed,
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/list-availability-time-slots);
+# the sandbox refuses more than a year so that one request can't compute decades of slots.
 MAX_RANGE_DAYS = 366
 LIST_RESOURCES_CAP = 10  # List returns at most 10 resources per type (§3)
 
@@ -52,7 +54,7 @@ def at_most(body: dict[str, Any], field: str, maximum: int) -> list[Any]:
 
 
 def request_zone(store: Store, name: Any, max_length: int = 150) -> tuple[str, ZoneInfo]:
-    """The request's `timeZone`, defaulting to the site's (services-policies.md §4)."""
+    """The request's `timeZone`, defaulting to the site's (https://dev.wix.com/docs/api-reference/business-solutions/bookings/about-time-zones)."""
     if name in (None, ""):
         site = business_zone(store)
         return site.key, site

@@ -102,7 +102,9 @@ def matches(doc: Doc, filter_: Any) -> bool:
         if isinstance(condition, dict) and condition and all(k.startswith("$") for k in condition):
             if not all(_compare(op, value, operand, key) for op, operand in condition.items()):
                 return False
-        elif isinstance(condition, list):  # a bare array is treated as `$in` (bookings.md §5.3)
+        # A bare array is treated as `$in`:
+        # https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-reader-v2/supported-filters
+        elif isinstance(condition, list):
             if not _compare("$in", value, condition, key):
                 return False
         elif not _compare("$eq", value, condition, key):

@@ -1,4 +1,5 @@
-"""Anonymous booking actions: a customer without an account acts through a token (bookings.md §7).
+"""Anonymous booking actions: a customer without an account acts through a token
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token).
 
 The token is the credential and sits in the URL path, so it is passed as the `token` path
 parameter, which the client scrubs from error texts and never logs (`SECRET_PATH_PARAMS`).
@@ -14,7 +15,9 @@ from gateway.upstream.client import WixApi
 GET_ANONYMOUS_ACTION_TOKEN = "/v1/anonymous-bookings/{bookingId}/token"
 GET_BOOKING_ANONYMOUSLY = "/v1/anonymous-bookings/{token}"
 GET_SERVICE_ANONYMOUSLY = "/v1/anonymous-bookings/{token}/service"
-# Cancel/Reschedule Anonymously are known from third-party code only (bookings.md §7).
+# Cancel/Reschedule Anonymously are known from third-party code only; their pages:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/anonymous-booking-actions-service-cancel-booking-anonymously
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/anonymous-booking-actions-service-reschedule-booking-anonymously
 CANCEL_BOOKING_ANONYMOUSLY = "/v1/anonymous-bookings/{token}/cancel"
 RESCHEDULE_BOOKING_ANONYMOUSLY = "/v1/anonymous-bookings/{token}/reschedule"
 

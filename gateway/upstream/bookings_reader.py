@@ -1,4 +1,6 @@
-"""Bookings Reader V2: Query and Count Extended Bookings (bookings.md §5)."""
+"""Bookings Reader V2: Query and Count Extended Bookings
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-reader-v2/query-extended-bookings).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from gateway.upstream.client import WixApi
 
 QUERY_EXTENDED_BOOKINGS = "/_api/bookings-reader/v2/extended-bookings/query"
 COUNT_EXTENDED_BOOKINGS = "/_api/bookings-reader/v2/extended-bookings/count"
-# The Count response field is not documented (bookings.md §5.2, unconfirmed); our choice.
+# The Count response field is not documented (unconfirmed); our choice:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-reader-v2/count-extended-bookings
 COUNT_FIELD = "count"
 
 

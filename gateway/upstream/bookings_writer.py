@@ -1,9 +1,10 @@
-"""Bookings Writer V2 (bookings.md §3-4): create and change bookings; allowed actions.
+"""Bookings Writer V2: create and change bookings; allowed actions
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction).
 
-Paths are the ones bookings.md §3 lists first. Where Wix shows two families for one method,
+Paths are the ones the method pages list first. Where Wix shows two families for one method,
 that choice is noted on the constant. Multi-service and anonymous methods live in their own
-modules and are mixed in, so callers see one `bookings_writer`. Update Extended Fields (row 28,
-known from third-party code only) is left out: the sandbox does not serve it.
+modules and are mixed in, so callers see one `bookings_writer`. Update Extended Fields (known
+from third-party code only) is left out: the sandbox does not serve it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ BULK_CONFIRM_OR_DECLINE_BOOKING = "/bookings/v2/bulk/bookings/confirmOrDecline"
 CONFIRM_BOOKING = "/_api/bookings-service/v2/bookings/{bookingId}/confirm"
 DECLINE_BOOKING = "/_api/bookings-service/v2/bookings/{bookingId}/decline"
 CANCEL_BOOKING = "/_api/bookings-service/v2/bookings/{bookingId}/cancel"
-# Mark Booking As Pending's path is known from third-party code only (bookings.md §3 row 10).
+# Mark Booking As Pending's path is known from third-party code only; the method's page:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/mark-booking-as-pending
 MARK_BOOKING_AS_PENDING = "/_api/bookings-service/v2/bookings/{bookingId}/mark_booking_as_pending"
 BULK_CALCULATE_ALLOWED_ACTIONS = "/bookings/v2/bulk/bookings/calculate_allowed_actions"
 

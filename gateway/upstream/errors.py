@@ -1,4 +1,5 @@
-"""The one place where Wix's error envelope (platform.md §3) becomes an `UpstreamError`.
+"""The one place where Wix's error envelope becomes an `UpstreamError`:
+https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/troubleshooting/about-errors
 
 The GraphQL layer copies `UpstreamError.extensions` into a GraphQL error unchanged, so the codes
 here are what API clients see: the Wix application code when Wix sends a specific one, otherwise

@@ -1,4 +1,6 @@
-"""Wix Forms form schemas: the booking form's fields (forms.md §1-3)."""
+"""Wix Forms form schemas: the booking form's fields
+(https://dev.wix.com/docs/api-reference/crm/forms/form-schemas/introduction).
+"""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""Multi-service bookings of Bookings Writer V2 (bookings.md §3 rows 12-22, §6).
+"""Multi-service bookings of Bookings Writer V2
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/create-multi-service-booking).
 
-Get Multi Service Booking Availability (row 15, path from third-party code only) is left out:
+Get Multi Service Booking Availability (path from third-party code only) is left out:
 the sandbox does not serve it and the gateway does not need it.
 
-Request wrappers of these methods are partly unconfirmed (bookings.md §11), so bodies are passed
-through as the caller builds them.
+Request wrappers of these methods are partly unconfirmed, so bodies are passed through as the
+caller builds them.
 """
 
 from __future__ import annotations

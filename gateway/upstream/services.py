@@ -1,4 +1,6 @@
-"""Services V2, Booking Policies and Site Properties (services-policies.md §1)."""
+"""Services V2, Booking Policies and Site Properties
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/introduction).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Time Slots V2: appointment, class (event) and multi-service availability (time-slots.md §1).
+"""Time Slots V2: appointment, class (event) and multi-service availability
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/introduction).
 
 Every method is a read, so every one is retried; bodies are passed through as Wix documents them.
 """

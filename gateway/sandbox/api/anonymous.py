@@ -1,4 +1,5 @@
-"""Anonymous booking actions (bookings.md §7; paths §3 rows 23-27).
+"""Anonymous booking actions ("Anonymous booking actions" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction).
 
 Get Anonymous Action Token is called by the business (authenticated); the token it returns is
 the only credential of the other methods, which need no Authorization header. A token is random
@@ -11,7 +12,8 @@ policy (`allowAnonymous`, the cancellation/reschedule window) or the booking's s
 allow is 428 `BOOKING_CANNOT_BE_CANCELLED` or `RESCHEDULING_NOT_ALLOWED` (the SDK's codes);
 Cancel takes `{revision?}` and Reschedule `{slot, revision?}`, both answering `{"booking"}`. A
 booking inside a multi-service booking is changed only through the multi-service methods
-(bookings.md §6), so its anonymous actions are never allowed.
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction),
+so its anonymous actions are never allowed.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""Bookings Reader V2 (bookings.md §5): Query and Count Extended Bookings.
+"""Bookings Reader V2 (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-reader-v2/query-extended-bookings):
+Query and Count Extended Bookings.
 
-Filters are checked against the documented field/operator table (§5.3) and rewritten to paths in
-the booking JSON (`bookedEntity.item.slot.serviceId` -> `bookedEntity.slot.serviceId`); date
-operands are normalised to the stored UTC form so `...:00Z` and `...:00.000Z` compare equal.
+Filters are checked against the documented field/operator table
+(https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-reader-v2/supported-filters)
+and rewritten to paths in the booking JSON (`bookedEntity.item.slot.serviceId` ->
+`bookedEntity.slot.serviceId`); date operands are normalised to the stored UTC form so `...:00Z`
+and `...:00.000Z` compare equal.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ _DATES = ("createdDate", "startDate", "endDate", "updatedDate")
 
 
 def _fields() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Public filter path -> (path in the booking JSON, operators), per bookings.md §5.3; the
-    flattened body paths (`bookedEntity.slot...`, `totalParticipants`) are accepted too."""
+    """Public filter path -> (path in the booking JSON, operators), per the supported filters
+    (https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-reader-v2/supported-filters);
+    the flattened body paths (`bookedEntity.slot...`, `totalParticipants`) are accepted too."""
     slot = ("sessionId", "eventId", "serviceId", "scheduleId", "resource.id", "location.id",
             "location.locationType")  # fmt: skip
     schedule = ("scheduleId", "serviceId", "location.id", "location.locationType")
@@ -98,7 +102,7 @@ def resolve_filter(filter_: Any) -> Doc:
         field = path if path in _DATES else key
         if isinstance(condition, dict) and condition and all(k.startswith("$") for k in condition):
             ops = condition
-        elif isinstance(condition, list):  # a bare array reads as `$in` (bookings.md §5.3)
+        elif isinstance(condition, list):  # a bare array reads as `$in` (supported filters)
             ops = {"$in": condition}
         else:
             ops = {"$eq": condition}
@@ -220,7 +224,7 @@ def _sorted(pairs: list[tuple[Doc, Doc]], sort: list[Doc]) -> list[tuple[Doc, Do
        "Count Extended Bookings", API, f"{DOCS}/count-extended-bookings",
        callers=ADMIN_AND_MEMBERS)  # fmt: skip
 def count_extended_bookings(sandbox: Sandbox, call: Call) -> Doc:
-    """`{count}` (field name unconfirmed, bookings.md §5.2)."""
+    """`{count}` (field name unconfirmed, https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-reader-v2/count-extended-bookings)."""
     filter_ = call.body.get("filter")
     if filter_ is None:
         filter_ = (call.body.get("query") or {}).get("filter")

@@ -1,4 +1,5 @@
-"""Bookings Writer V2 (bookings.md §3, §4): create, bulk create, reschedule, the confirmation
+"""Bookings Writer V2 (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction):
+create, bulk create, reschedule, the confirmation
 methods, cancel, participants, mark as pending and allowed actions.
 
 Every handler does its reads and writes inside one `sandbox.store.transaction()`, so concurrent
@@ -43,7 +44,9 @@ Doc = dict[str, Any]
 
 
 def _paths(suffix: str, *, documented: str = "service") -> tuple[str, ...]:
-    """Both path families Wix routes to one method (bookings.md §1), documented one first."""
+    """Both path families Wix routes to one method (Wix's pages show both, e.g. the older
+    https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/reschedule-booking),
+    documented one first."""
     service, short = f"/_api/bookings-service/v2{suffix}", f"/bookings/v2{suffix}"
     return (service, short) if documented == "service" else (short, service)
 
@@ -68,7 +71,9 @@ def _mutate(
     """Load, check the revision (a stale one changes nothing), change, revision + 1, save.
 
     A booking inside a multi-service package is managed through the multi-service methods only
-    (seeds/000, "Method restrictions"), so the single-booking methods refuse it.
+    ("Method restrictions" in
+    https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction),
+    so the single-booking methods refuse it.
     """
     with sandbox.store.transaction():
         doc = load_booking(sandbox, call.params["bookingId"])

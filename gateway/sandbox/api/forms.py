@@ -12,7 +12,8 @@ from gateway.sandbox.state import Sandbox
 API = "Wix Forms"
 DOCS = "https://dev.wix.com/docs/rest/crm/forms/form-schemas"
 
-# The not-found code of the form-schema service is not documented (forms.md §7); our choice.
+# The not-found code of the form-schema service is not documented; our choice:
+# https://dev.wix.com/docs/api-reference/crm/forms/form-schemas/get-form-summary
 FORM_NOT_FOUND = "FORM_NOT_FOUND"
 
 

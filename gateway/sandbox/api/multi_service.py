@@ -1,4 +1,5 @@
-"""Bookings Writer V2, multi-service bookings (bookings.md §6; paths §3 rows 12-22).
+"""Bookings Writer V2, multi-service bookings ("Multi-service bookings" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction).
 
 Every handler does all its reads and writes inside one `sandbox.store.transaction()`, and every
 method is all-or-nothing: the first failure raises, the transaction rolls back, and no half-made
@@ -186,7 +187,8 @@ def _change_every_booking(
     sandbox: Sandbox, call: Call, field: str, change: transitions.StatusChange
 ) -> Doc:
     """Confirm / decline / mark as pending: every booking listed with its current revision (and
-    its own `paymentStatus`), all changed or none (bookings.md §6, state rules)."""
+    its own `paymentStatus`), all changed or none
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/confirm-multi-service-booking)."""
     infos = _booking_items(call.body, field)
     flow = object_field(call.body, "flowControlSettings")
     with sandbox.store.transaction():

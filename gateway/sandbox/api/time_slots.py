@@ -51,9 +51,11 @@ from gateway.sandbox.wire import to_local, utc_iso
 
 API = "Time Slots V2"
 DOCS = "https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2"
-# Unconfirmed (time-slots.md §7): the code Get Event Time Slot returns for an unknown event.
+# Unconfirmed (https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/get-event-time-slot):
+# the code Get Event Time Slot returns for an unknown event.
 EVENT_NOT_FOUND_CODE = "EVENT_NOT_FOUND"
-# time-slots.md §8: the SDK allows 40 services, older docs 8; 8 is the safe limit we enforce.
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/list-multi-service-availability-time-slots:
+# the SDK allows 40 services, older docs 8; 8 is the safe limit we enforce.
 MAX_CHAINED_SERVICES = 8
 _ONE_SECOND = timedelta(seconds=1)
 
