@@ -1,5 +1,6 @@
-"""Anonymous booking links (issue item 6; bookings.md §7; seeds/001 "Generate an anonymous
-booking link", "Cancel a booking anonymously", "Reschedule a booking anonymously").
+"""Anonymous booking links (issue item 6; the sample flows "Generate an anonymous booking link",
+"Cancel a booking anonymously", "Reschedule a booking anonymously" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows).
 
 The business mints a token for a booking (`createAnonymousLink`, authenticated); the customer
 then reads, cancels or reschedules it with the token alone, no Authorization header needed.
@@ -36,9 +37,11 @@ from gateway.bookings.rescheduling import verify_new_slot
 from gateway.upstream.errors import UpstreamError
 from gateway.upstream.paths import InvalidPathValue
 
-# Get Anonymous Action Token's response field is unconfirmed (bookings.md §7): likely `token`.
+# Get Anonymous Action Token's response field is unconfirmed: likely `token`.
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token
 TOKEN_FIELD = "token"
-# How Wix answers a token that is unknown (401) or whose booking is gone (404), bookings.md §7.
+# How Wix answers a token that is unknown (401) or whose booking is gone (404):
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/anonymous-booking-actions-service-get-booking-anonymously
 BAD_TOKEN_STATUSES = (401, 404)
 
 
@@ -73,7 +76,8 @@ async def _write_refused(
     ctx: FlowContext, token: str, action: str, error: UpstreamError
 ) -> RevisionConflict | InvalidAnonymousToken | NotAllowed:
     """Wix's refusal of an anonymous write as its union member (a 403 is e.g.
-    BOOKING_CANNOT_BE_CANCELLED, seeds/001); anything else stays an error."""
+    BOOKING_CANNOT_BE_CANCELLED, https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows);
+    anything else stays an error."""
 
     async def conflict() -> RevisionConflict | InvalidAnonymousToken:
         current = await read_anonymously(ctx, token)

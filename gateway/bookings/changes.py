@@ -27,7 +27,8 @@ from gateway.bookings.refusals import change_refused_outcome
 from gateway.bookings.stamps import may_have_written
 from gateway.upstream.errors import UpstreamError
 
-# Statuses from which no change is possible any more (bookings.md §9).
+# Statuses from which no change is possible any more (booking statuses in
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/introduction).
 FINAL_STATUSES = ("CANCELED", "DECLINED")
 _WORDS = {"cancel": ("canceled", "cancellation"), "reschedule": ("rescheduled", "reschedule")}
 

@@ -20,8 +20,9 @@ from gateway.upstream.paging import next_cursor
 
 COURSE = "COURSE"
 
-# Bookings that hold places: a CREATED booking doesn't until it is confirmed (bookings.md §2,
-# "Status semantics"; PENDING blocks per the Mark As Pending page).
+# Bookings that hold places: a CREATED booking doesn't until it is confirmed (booking statuses in
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/introduction;
+# PENDING blocks per the Mark As Pending page).
 PLACE_HOLDING_STATUSES = ["CONFIRMED", "PENDING"]
 PAGE = 100  # Query Extended Bookings' largest page
 

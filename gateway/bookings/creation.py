@@ -88,7 +88,9 @@ class NewBooking:
             "totalParticipants": self.participants,
             "externalUserId": stamp,
         }
-        if self.contact_id:  # with a form, Wix keeps only the contact id (forms.md §4)
+        # With a form, Wix keeps only the contact id:
+        # https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration
+        if self.contact_id:
             booking["contactDetails"] = {"contactId": self.contact_id}
         return {"booking": booking, "formSubmission": self.answers}
 

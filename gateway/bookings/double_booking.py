@@ -1,5 +1,6 @@
 """Double bookings (issue item 7): list them, and resolve one as Wix's sample flow "Handle double
-booking conflicts" does (seeds/001).
+booking conflicts" does
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#handle-double-booking-conflicts).
 
 | strategy      | checkout | what is sent                                                        |
 |---------------|----------|---------------------------------------------------------------------|
@@ -52,7 +53,8 @@ from gateway.bookings.requests import SlotRequest
 from gateway.bookings.rescheduling import verify_new_slot
 from gateway.upstream.errors import UpstreamError
 
-DECLINABLE = ("PENDING", "CREATED", "WAITING_LIST")  # Decline Booking's statuses (bookings.md §4.7)
+# Decline Booking's statuses: https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/decline-booking
+DECLINABLE = ("PENDING", "CREATED", "WAITING_LIST")
 STANDARD_CANCEL = {"withRefund": True, "waiveCancellationFee": True}
 FORCED_CANCEL = {**STANDARD_CANCEL, "ignoreCancellationPolicy": True}
 # Confirm Or Decline on a status it would keep (the code the Wix SDK declares for it).
@@ -64,7 +66,7 @@ CUSTOM_REFUND = "Refund the payment in your payment system, if one was taken."
 
 
 class DoubleBookingStrategy(Enum):
-    """How to resolve a double booking (seeds/001)."""
+    """How to resolve a double booking (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#handle-double-booking-conflicts)."""
 
     RESCHEDULE = "RESCHEDULE"
     CANCEL = "CANCEL"

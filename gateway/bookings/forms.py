@@ -3,7 +3,8 @@
 Wix would refuse a bad submission at Create Booking with one 400; checking first lets the
 gateway report every field at once (`FormInvalid.fieldErrors`) and keeps bad requests from
 writing anything. The contact given next to the form fills the form's contact fields, since with
-a `formSubmission` Wix takes the contact from the form (forms.md §4).
+a `formSubmission` Wix takes the contact from the form
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
 """
 
 from __future__ import annotations

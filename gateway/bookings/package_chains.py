@@ -1,5 +1,7 @@
 """Multi-service chains: verify the back-to-back slot a package needs, find alternatives, and
-turn a verified chain into the bookings' slots (time-slots.md §8-9, bookings.md §6).
+turn a verified chain into the bookings' slots
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/get-multi-service-availability-time-slot,
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/create-multi-service-booking).
 
 A chain is given as its legs in booking order (service, duration, staff wanted) and its start in
 wall time; each leg starts when the previous one ends, so the chain's end follows from the

@@ -2,7 +2,9 @@
 
 Each reads the current revisions itself (Get Multi Service Booking, or Query Extended Bookings
 for bookings joining), as the sample flow "Reschedule a multi-service booking and add a
-single-service booking" does (seeds/001), and turns Wix's refusals into outcomes.
+single-service booking" does
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows),
+and turns Wix's refusals into outcomes.
 """
 
 from __future__ import annotations

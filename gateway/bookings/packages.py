@@ -1,4 +1,5 @@
-"""Booking a multi-service package (seeds/001 "Create a multi-service booking").
+"""Booking a multi-service package ("Create a multi-service booking" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows).
 
 Verify the chain (Get Multi Service Availability Time Slot), create the package with the verified
 nested slots (Create Multi Service Booking), and with `confirm` confirm it with
@@ -52,14 +53,18 @@ from gateway.upstream.errors import UpstreamError
 
 logger = logging.getLogger("gateway.graphql.mutations")
 
-MIN_SERVICES, MAX_SERVICES = 2, 8  # bookings per package (bookings.md §6)
-# Bookings made by Create Multi Service Booking answer the all-zero default form (bookings.md §2).
+# Bookings per package ("Multi-service bookings" in https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction).
+MIN_SERVICES, MAX_SERVICES = 2, 8
+# Bookings made by Create Multi Service Booking answer the all-zero default form:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/booking-object
 PACKAGE_FORM_ID = "00000000-0000-0000-0000-000000000000"
-# Create Multi Service Booking's request wrapper is unconfirmed (bookings.md §6, §11): we send
-# the SDK's shape, `{bookings: [Booking], multiServiceBookingType}`.
+# Create Multi Service Booking's request wrapper is unconfirmed
+# (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/create-multi-service-booking):
+# we send the SDK's shape, `{bookings: [Booking], multiServiceBookingType}`.
 SEQUENTIAL = "SEQUENTIAL_BOOKINGS"
 # With this flag Confirm Multi Service Booking marks a booking that clashes `doubleBooked`
-# instead of confirming it silently (as Confirm Booking does, bookings.md §4.6).
+# instead of confirming it silently (as Confirm Booking does,
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/confirm-booking).
 CONFIRM_CHECKING = {"checkAvailabilityValidation": True}
 # Compensation is the business taking back its own write: no customer policy applies.
 COMPENSATION = {"flowControlSettings": {"ignoreCancellationPolicy": True}}
@@ -170,7 +175,9 @@ def _create_body(chain: Chain, slot: Json, answers: Json, contact: str | None, s
             "totalParticipants": 1,
             "externalUserId": stamp,  # to find the package again (gateway.bookings.stamps)
         }
-        if contact:  # with a form, Wix keeps only the contact id (forms.md §4)
+        # With a form, Wix keeps only the contact id:
+        # https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration
+        if contact:
             booking["contactDetails"] = {"contactId": contact}
         bookings.append(booking)
     body: Json = {

@@ -19,7 +19,8 @@ CONFLICT = 409
 NOT_FOUND = 404
 REFUSAL_STATUSES = frozenset({403, 428})
 POLICY_VIOLATION_CODE = "BOOKING_POLICY_VIOLATION"
-# Create/Reschedule codes that mean "this slot or session can't be had" (bookings.md §4.1).
+# Create/Reschedule codes that mean "this slot or session can't be had":
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/create-booking
 # The codes the Wix SDK declares for "that time is taken" (Create Booking, and the multi-service
 # methods' NO_OPEN_SPOTS) and for a stale revision, whatever HTTP status they come with.
 SLOT_TAKEN_CODES = frozenset(

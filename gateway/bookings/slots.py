@@ -1,7 +1,8 @@
 """Re-checking a slot right before a write, and finding alternatives when it is gone.
 
 Time Slots and Bookings name location types differently: the verified slot is turned into the
-`bookedEntity.slot` Create and Reschedule Booking expect here, in one place (time-slots.md §2).
+`bookedEntity.slot` Create and Reschedule Booking expect here, in one place
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/time-slot-object).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from gateway.wall_time import format_local, parse_local
 # Ask for staff details on every list: without `includeResourceTypeIds` List returns none.
 STAFF_RESOURCE_TYPE_ID = "1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"
 
-# Time Slots location type -> Bookings location type (time-slots.md §2; CUSTOMER -> CUSTOM is
-# what Wix's recipes do).
+# Time Slots location type -> Bookings location type (CUSTOMER -> CUSTOM is what Wix's recipes
+# do; https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/booking-object).
 BOOKING_LOCATION_TYPES = {
     "BUSINESS": "OWNER_BUSINESS",
     "CUSTOM": "OWNER_CUSTOM",
@@ -106,7 +107,8 @@ async def get_appointment_slot(ctx: FlowContext, request: AppointmentRequest) ->
 
 def booked_slot(slot: Json, time_zone: str, resource_id: str | None) -> Json:
     """The `bookedEntity.slot` for a verified appointment slot. Without a chosen staff member
-    none is sent: Wix assigns a free one when the booking is confirmed (bookings.md §4.1)."""
+    none is sent: Wix assigns a free one when the booking is confirmed
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/create-booking)."""
     booked: Json = {
         "serviceId": slot["serviceId"],
         "scheduleId": slot.get("scheduleId"),

@@ -1,5 +1,7 @@
-"""Anonymous booking actions in the sandbox (bookings.md §7): the token, Get Booking / Service
-Anonymously, Cancel and Reschedule with the token only, and the Wix sample flows over real HTTP.
+"""Anonymous booking actions in the sandbox ("Anonymous booking actions" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction):
+the token, Get Booking / Service Anonymously, Cancel and Reschedule with the token only, and the
+Wix sample flows over real HTTP.
 
 The clock is frozen on Monday 2026-03-02 09:00 UTC (see booking_helpers). The usual booking is a
 haircut with Dan on Tuesday 10:00 (standard policy: anonymous cancel and reschedule allowed).
@@ -239,8 +241,8 @@ async def test_sample_flow_anonymous_link_then_reschedule_and_cancel(
     wix_http: httpx.AsyncClient,
 ) -> None:
     """Generate an anonymous booking link; the customer reschedules, then cancels, with no
-    Authorization header (seeds/001: "Generate an anonymous booking link", "Reschedule / Cancel
-    a booking anonymously")."""
+    Authorization header ("Generate an anonymous booking link", "Reschedule / Cancel a booking
+    anonymously" in https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows)."""
     doc = await created(wix_http, appointment())
     token = await token_for(wix_http, doc["id"])
     async with httpx.AsyncClient(base_url=wix_http.base_url) as customer:

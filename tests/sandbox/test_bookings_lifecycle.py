@@ -1,5 +1,7 @@
 """Bookings Writer V2 after creation: reschedule, confirm / decline, confirm-or-decline, cancel,
-participants, mark as pending, allowed actions and the revision rules (bookings.md §4.3-§4.11)."""
+participants, mark as pending, allowed actions and the revision rules
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction
+and each method's page)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Bookings Reader V2 in the sandbox: Query and Count Extended Bookings (bookings.md §5)."""
+"""Bookings Reader V2 in the sandbox: Query and Count Extended Bookings
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-reader-v2/query-extended-bookings).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Bookings Writer V2 in the sandbox: Create Booking and Bulk Create Booking (bookings.md §4.1-2).
+"""Bookings Writer V2 in the sandbox: Create Booking and Bulk Create Booking
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/create-booking,
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/bulk-create-booking).
 
 The lifecycle methods (reschedule, confirmations, cancel, ...) are in test_bookings_lifecycle.py.
 """

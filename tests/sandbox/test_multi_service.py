@@ -1,7 +1,9 @@
-"""Multi-service bookings in the sandbox (bookings.md §6): Create, Get and Reschedule, each
-all-or-nothing, and the single-booking methods refusing a package's bookings. Confirm, Decline,
-Mark As Pending, Cancel, Add, Remove and allowed actions are in test_multi_service_changes.py;
-the package helpers (and the usual package) in package_helpers.py.
+"""Multi-service bookings in the sandbox ("Multi-service bookings" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction):
+Create, Get and Reschedule, each all-or-nothing, and the single-booking methods refusing a
+package's bookings. Confirm, Decline, Mark As Pending, Cancel, Add, Remove and allowed actions
+are in test_multi_service_changes.py; the package helpers (and the usual package) in
+package_helpers.py.
 """
 
 from __future__ import annotations

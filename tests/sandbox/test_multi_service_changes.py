@@ -1,6 +1,7 @@
-"""Multi-service bookings in the sandbox (bookings.md §6): Confirm, Decline, Mark As Pending and
-Cancel (every booking or none), Add and Remove Bookings, and Bulk Get Allowed Actions. The usual
-package is described in package_helpers.py.
+"""Multi-service bookings in the sandbox ("Multi-service bookings" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction):
+Confirm, Decline, Mark As Pending and Cancel (every booking or none), Add and Remove Bookings,
+and Bulk Get Allowed Actions. The usual package is described in package_helpers.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Concurrent creates and confirmations of one slot: exactly the capacity wins (bookings.md §4.4).
+"""Concurrent creates and confirmations of one slot: exactly the capacity wins
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking).
 
 Create and Confirm-Or-Decline run their checks and writes in one store transaction, so however
 the requests interleave, the slot is decided one booking at a time.

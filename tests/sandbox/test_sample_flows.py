@@ -1,6 +1,7 @@
-"""Wix's Bookings Writer V2 sample flows, step by step, over real HTTP (seeds/001: "Book an
-appointment", "Book a class session", "Book a course", "Handle double booking conflicts"; and
-for multi-service bookings "create, reschedule, then add a booking")."""
+"""Wix's Bookings Writer V2 sample flows, step by step, over real HTTP
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows:
+"Book an appointment", "Book a class session", "Book a course", "Handle double booking
+conflicts"; and for multi-service bookings "create, reschedule, then add a booking")."""
 
 from __future__ import annotations
 

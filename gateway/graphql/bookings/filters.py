@@ -1,4 +1,5 @@
-"""`BookingFilter` / `BookingSort` -> Bookings Reader filter and sort (bookings.md §5.3).
+"""`BookingFilter` / `BookingSort` -> Bookings Reader filter and sort
+(https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-reader-v2/supported-filters).
 
 Filter paths use the reader's internal oneOf names (`bookedEntity.item.slot...`), dates are UTC.
 """
@@ -65,7 +66,8 @@ class BookingFilter:
                 wql[path] = {"$in": list(values)}
         if self.service_ids is not None:
             # Slot or course bookings of these services. `$or` is standard Wix query language;
-            # §5.3 lists fields, not logical operators, so reader support is unconfirmed.
+            # The supported filters list fields, not logical operators, so reader support is
+            # unconfirmed.
             ids = list(self.service_ids)
             wql["$or"] = [
                 {f"{SLOT}.serviceId": {"$in": ids}},

@@ -1,4 +1,5 @@
-"""Bookings (bookings.md §2) and multi-service bookings, as Query Extended Bookings returns them.
+"""Bookings (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/booking-object)
+and multi-service bookings, as Query Extended Bookings returns them.
 
 `service`, `form`, `allowedActions` and `multiServiceBooking` are resolved on demand through the
 request's loaders (`gateway.graphql.loaders`), so a page of bookings costs one upstream call per

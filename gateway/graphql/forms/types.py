@@ -1,4 +1,6 @@
-"""Booking forms, mapped from Wix Forms Get Form (forms.md §3): the summary lacks `required`."""
+"""Booking forms, mapped from Wix Forms Get Form
+(https://dev.wix.com/docs/rest/crm/forms/form-schemas/get-form): the summary lacks `required`.
+"""
 
 from __future__ import annotations
 

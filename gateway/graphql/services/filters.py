@@ -1,4 +1,6 @@
-"""`ServiceFilter` -> a Query Services WQL filter (services-policies.md §1, observed keys)."""
+"""`ServiceFilter` -> a Query Services WQL filter (observed keys;
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/query-services).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Services V2 and booking policies (services-policies.md §2-3), mapped once in `from_wix`."""
+"""Services V2 and booking policies, mapped once in `from_wix`:
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/service-object
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/policies/booking-policies/booking-policy-object
+"""
 
 from __future__ import annotations
 

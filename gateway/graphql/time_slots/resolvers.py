@@ -3,7 +3,8 @@
 `from`/`to` are wall times in `timeZone`; an omitted `timeZone` is the site's (Get Site
 Properties, fetched at most once per request), an omitted `from` is now and an omitted `to` is
 `from` + `DEFAULT_RANGE`. `first` is Wix's `cursorPaging.limit`; later pages send only the
-Wix cursor, which restores the other arguments (time-slots.md §2).
+Wix cursor, which restores the other arguments
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/list-availability-time-slots).
 """
 
 from __future__ import annotations

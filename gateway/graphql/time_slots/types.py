@@ -1,4 +1,6 @@
-"""Time Slots V2 `TimeSlot` (time-slots.md §3), with UTC start/end computed from local + zone."""
+"""Time Slots V2 `TimeSlot` (https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/time-slot-object),
+with UTC start/end computed from local + zone.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Anonymous booking links through `/graphql` against the embedded sandbox (seeds/001 "Generate
-an anonymous booking link", "Cancel a booking anonymously", "Reschedule a booking anonymously").
+"""Anonymous booking links through `/graphql` against the embedded sandbox ("Generate an
+anonymous booking link", "Cancel a booking anonymously", "Reschedule a booking anonymously" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows).
 
 The GraphQL requests carry no Authorization header at all. A recorder in front of the sandbox
 captures the Authorization each upstream request arrived with, to show the token calls carry

@@ -1,6 +1,7 @@
 """Double bookings through `/graphql` against the embedded sandbox: listing them, and each
-resolution of Wix's sample flow "Handle double booking conflicts" (seeds/001), including not
-re-processing a booking already resolved.
+resolution of Wix's sample flow "Handle double booking conflicts"
+(https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#handle-double-booking-conflicts),
+including not re-processing a booking already resolved.
 
 A conflict is made as in the wild: two customers create the same slot (a CREATED booking holds
 nothing) and both pay; Confirm Or Decline confirms the second one `doubleBooked` (or leaves it

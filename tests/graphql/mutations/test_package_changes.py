@@ -1,6 +1,7 @@
 """Changing a multi-service package through `/graphql` against the embedded sandbox:
-reschedule it, add bookings to it, take bookings out of it (seeds/001 "Reschedule a
-multi-service booking and add a single-service booking").
+reschedule it, add bookings to it, take bookings out of it ("Reschedule a
+multi-service booking and add a single-service booking" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows).
 
 The sandbox clock is frozen on Monday 2026-03-02 09:00 UTC (London is on GMT: local = UTC); the
 usual package is described in `package_helpers`.

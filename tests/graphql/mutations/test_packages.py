@@ -1,6 +1,7 @@
 """Booking a multi-service package through `/graphql` against the embedded sandbox: with and
 without confirmation, staff asked for, taken times, bad input, form answers, a failure after the
-create, races and idempotency (seeds/001 "Create a multi-service booking").
+create, races and idempotency ("Create a multi-service booking" in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows).
 
 The sandbox clock is frozen on Monday 2026-03-02 09:00 UTC (London is on GMT: local = UTC); the
 usual package is described in `package_helpers`.

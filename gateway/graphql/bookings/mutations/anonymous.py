@@ -1,5 +1,6 @@
-"""Anonymous booking links (issue item 6; bookings.md §7): the mutations and the query over the
-flows in `gateway.bookings.anonymous`.
+"""Anonymous booking links (issue item 6;
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token):
+the mutations and the query over the flows in `gateway.bookings.anonymous`.
 
 The business mints a token for a booking (`createAnonymousLink`, authenticated); the customer
 then reads, cancels or reschedules it with the token alone, no Authorization header needed.

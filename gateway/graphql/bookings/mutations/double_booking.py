@@ -41,7 +41,10 @@ UNRESOLVED_STATUSES = [
 
 
 # The domain's enums, exposed as GraphQL enums of the same names.
-strawberry.enum(DoubleBookingStrategy, description="How to resolve a double booking (seeds/001).")
+strawberry.enum(
+    DoubleBookingStrategy,
+    description="How to resolve a double booking (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#handle-double-booking-conflicts).",
+)
 strawberry.enum(
     Checkout, description="How the booking is paid: Wix eCommerce checkout or your own."
 )

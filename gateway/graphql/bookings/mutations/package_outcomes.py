@@ -14,7 +14,9 @@ from gateway.graphql.bookings.types import Booking, MultiServiceBooking
 from gateway.graphql.common import Json
 from gateway.graphql.time_slots.types import TimeSlot
 
-MIN_PACKAGE_BOOKINGS = 2  # fewer and Wix deletes the package (bookings.md §6)
+# Fewer and Wix deletes the package ("Booking modifications" in
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction).
+MIN_PACKAGE_BOOKINGS = 2
 
 
 def _bookings(msb: Json) -> list[Booking]:

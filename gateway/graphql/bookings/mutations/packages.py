@@ -1,4 +1,5 @@
-"""Multi-service package mutations (issue item 4; bookings.md §6, seeds/001 sample flows):
+"""Multi-service package mutations (issue item 4; the multi-service sample flows in
+https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows):
 `bookMultiServicePackage`, `rescheduleMultiServicePackage`, `addBookingsToPackage`,
 `removeBookingsFromPackage`. The flows are in `gateway.bookings.packages` and
 `gateway.bookings.package_changes`.
