@@ -10,7 +10,8 @@ listing a month of slots runs no per-slot SQL. Create Booking uses `free_staff` 
 
 Candidate starts are laid every split interval (duration + buffer, Wix's `sameAsDuration`) from
 the start of each operating window, not from the end of each booking: the grid stays put when a
-booking lands, and a booked staff member simply drops out of the slots it overlaps (§10 step 3*).
+booking lands, and a booked staff member simply drops out of the slots it overlaps (the sandbox's
+reading of "Resource availability").
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def buffer_minutes(service: dict[str, Any]) -> int:
 
 
 def needs_business_hours(service: dict[str, Any]) -> bool:
-    """Business hours apply unless a staff member is the only resource needed (§10 input 2)."""
+    """Business hours apply unless a staff member is the only resource needed
+    ("Operating hours" in https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/introduction)."""
     return bool(service.get("serviceResources"))
 
 
@@ -211,7 +213,7 @@ class Opening:
 def appointment_openings(
     calendar: StaffCalendar, service: dict[str, Any], start: datetime, end: datetime
 ) -> list[Opening]:
-    """Every candidate start in [start, end) with at least one free staff member (§10 steps 2-4).
+    """Every candidate start in [start, end) with at least one free staff member.
 
     `calendar` must cover [start, end + duration + buffer]."""
     duration = timedelta(minutes=duration_minutes(service))

@@ -173,8 +173,8 @@ def mark_as_pending(
 
 
 def update_participants(sandbox: Sandbox, doc: dict[str, Any], count: int) -> dict[str, Any]:
-    """Class and course bookings only; a booking holding places must still fit (bookings.md
-    §4.9)."""
+    """Class and course bookings only; a booking holding places must still fit
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/update-number-of-participants)."""
     placement = placement_of(sandbox, doc)
     if placement.kind == "APPOINTMENT":
         raise precondition(

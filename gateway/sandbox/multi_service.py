@@ -25,8 +25,11 @@ from gateway.sandbox.wire import parse_utc, utc_iso
 TABLE = "multi_service_bookings"
 MIN_BOOKINGS = 2
 MAX_BOOKINGS = 8
-SEQUENTIAL = "SEQUENTIAL_BOOKINGS"  # SEPARATE_BOOKINGS is "not currently supported" (§2)
-PACKAGE_FORM_ID = DEFAULT_FORM_ID  # §2: bookings made by Create MSB carry the all-zero form id
+# SEPARATE_BOOKINGS is "not currently supported" (Wix's SDK types).
+SEQUENTIAL = "SEQUENTIAL_BOOKINGS"
+# Bookings made by Create MSB carry the all-zero form id:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/booking-object
+PACKAGE_FORM_ID = DEFAULT_FORM_ID
 INACTIVE_STATUSES = ("CANCELED", "DECLINED")
 
 # Application error codes: the names the Wix SDK declares; the others are sandbox names for
@@ -73,7 +76,8 @@ def delete_package(sandbox: Sandbox, package: dict[str, Any]) -> None:
 def public_package(
     package: dict[str, Any], docs: list[dict[str, Any]], *, with_bookings: bool = True
 ) -> dict[str, Any]:
-    """`{"multiServiceBooking": {id, bookings: [{bookingId, booking?}]}}`, earliest first (§6;
+    """`{"multiServiceBooking": {id, bookings: [{bookingId, booking?}]}}`, earliest first
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-multi-service-booking;
     the shape beyond `id` and `bookingId` is unconfirmed)."""
     items: list[dict[str, Any]] = []
     for doc in in_time_order(docs):
@@ -163,7 +167,8 @@ def is_active(doc: dict[str, Any]) -> bool:
 
 
 def check_appointments(docs: Iterable[dict[str, Any]]) -> None:
-    """Packages hold appointments only: no class sessions, no courses (§6)."""
+    """Packages hold appointments only: no class sessions, no courses
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/introduction)."""
     for doc in docs:
         kind = doc["_sandbox"].get("kind")
         if kind != "APPOINTMENT":
@@ -199,13 +204,15 @@ def check_size(count: int) -> None:
 
 
 def check_any_active(docs: list[dict[str, Any]]) -> None:
-    """Cancel fails when every booking is already canceled or declined (§6)."""
+    """Cancel fails when every booking is already canceled or declined
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/cancel-multi-service-booking)."""
     if not any(is_active(doc) for doc in docs):
         raise precondition(ALL_CANCELED, "All bookings are already canceled or declined")
 
 
 def check_joinable(doc: dict[str, Any]) -> None:
-    """Only independent, active bookings may join a package (Add Bookings, §6)."""
+    """Only independent, active bookings may join a package
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/add-bookings-to-multi-service-booking)."""
     if package_id_of(doc):
         raise precondition(
             ALREADY_IN_PACKAGE,

@@ -72,7 +72,8 @@ def merge_violations(all_violations: list[dict[str, Any]]) -> dict[str, Any]:
 def status_fields(
     total: int, remaining: int, bookable_capacity: int, violations: dict[str, Any]
 ) -> dict[str, Any]:
-    """Capacity, policy violations, `bookable` and `nonBookableReasons` of one slot (§10 step 6)."""
+    """Capacity, policy violations, `bookable` and `nonBookableReasons` of one slot
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/time-slot-object)."""
     violates = any(violations[flag] for flag in VIOLATION_FLAGS)
     return {
         "bookable": bookable_capacity > 0 and not violates,

@@ -27,7 +27,9 @@ from gateway.sandbox.wire import parse_local, to_local, to_utc, zone
 # https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/list-availability-time-slots);
 # the sandbox refuses more than a year so that one request can't compute decades of slots.
 MAX_RANGE_DAYS = 366
-LIST_RESOURCES_CAP = 10  # List returns at most 10 resources per type (§3)
+# List returns at most 10 resources per type:
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/time-slot-object
+LIST_RESOURCES_CAP = 10
 
 Key = tuple[str, str]  # (UTC start, tie-breaker: location or event id)
 Item = tuple[Key, dict[str, Any]]
@@ -237,6 +239,6 @@ def listed(
     paging: Paging,
     extra: Callable[[dict[str, Any]], bool] = lambda slot: True,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """§10 step 7: filters, then the per-day cap (bookable first), then one page."""
+    """Filters, then the per-day cap (bookable first), then one page."""
     kept = [item for item in items if slot_filter.keep(item[1]) and extra(item[1])]
     return paging.page(per_day(kept, cap, cap_field))

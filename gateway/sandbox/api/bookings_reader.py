@@ -24,7 +24,8 @@ from gateway.sandbox.wire import parse_utc, utc_iso
 API = "Bookings Reader V2"
 DOCS = "https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-reader-v2"
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100
-# Docs disagree on the default order (§5.1: current page `id ASC`, older `createdDate DESC`);
+# Docs disagree on the default order (current page `id ASC`, older `createdDate DESC`,
+# https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-reader-v2/query-extended-bookings);
 # we follow the current page. Every sort ends with `id ASC` so that pages are stable.
 DEFAULT_SORT = [{"fieldName": "id", "order": "ASC"}]
 # Attendance is not tracked by the sandbox: every booking reads as not yet marked.
@@ -81,7 +82,8 @@ def _operand(field: str, value: Any) -> Any:
 
 
 def resolve_filter(filter_: Any) -> Doc:
-    """Validate a filter against §5.3 and rewrite it to booking JSON paths (400 otherwise)."""
+    """Validate a filter against the supported filters and rewrite it to booking JSON paths
+    (400 otherwise)."""
     if filter_ in (None, {}):
         return {}
     if not isinstance(filter_, dict):

@@ -144,7 +144,8 @@ def create_booking(sandbox: Sandbox, call: Call) -> Doc:
 @route("POST", _short("/bulk/bookings/create"), "Bulk Create Booking", API,
        f"{DOCS}/bulk-create-booking")  # fmt: skip
 def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
-    """A malformed item (400) fails the whole call; an unavailable one fails alone (§4.2)."""
+    """A malformed item (400) fails the whole call; an unavailable one fails alone
+    (https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/bulk-create-booking)."""
     infos = bulk_items(call.body, "createBookingsInfo", MAX_BULK_CREATE)
     results = []
     with sandbox.store.transaction():

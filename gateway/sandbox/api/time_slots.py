@@ -116,7 +116,7 @@ def _appointment_items(
 ) -> list[Item]:
     """One slot per location per candidate start with a free (and wanted) staff member."""
     if service["type"] != "APPOINTMENT":
-        return []  # classes and courses have no appointment slots (§1, Wix recipe)
+        return []  # classes and courses have no appointment slots (Wix recipe)
     policy = load_policy(sandbox, service)
     now = sandbox.clock.now()
     calendar, openings = service_openings(sandbox.store, service, *span)
