@@ -40,6 +40,9 @@ class Cancellation:
     waive_cancellation_fee: bool = False
     ignore_cancellation_policy: bool = False  # the business cancelling outside the policy
 
+    def check(self) -> None:
+        """Nothing to check before Wix: a cancellation names a booking and flags."""
+
 
 async def reschedule_booking(ctx: FlowContext, move: BookingMove) -> Changed:
     booking_id = move.booking_id

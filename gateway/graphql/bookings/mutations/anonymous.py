@@ -1,14 +1,5 @@
-"""Anonymous booking links (issue item 6;
-https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token):
-the mutations and the query over the flows in `gateway.bookings.anonymous`.
-
-The business mints a token for a booking (`createAnonymousLink`, authenticated); the customer
-then reads, cancels or reschedules it with the token alone, no Authorization header needed.
-Every action reads the booking with the token first and checks `allowedAnonymousActions`, as
-Wix asks. The token is a credential: the upstream layer sends it with no other credentials and
-keeps it out of logs and error texts; nothing here logs or echoes it (it is returned only by
-`createAnonymousLink`, which is not idempotent-keyed so it is never stored).
-"""
+"""Anonymous booking links in GraphQL: the mutations and the query over the flows in
+`gateway.bookings.anonymous` (whose docstring says how links and their tokens work)."""
 
 from __future__ import annotations
 

@@ -3,11 +3,13 @@ union member. Validation errors (`InvalidInput`) surface as `BAD_USER_INPUT`."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import strawberry
 
 from gateway.bookings import appointments, courses, lifecycle, status
+from gateway.bookings.flow import FlowContext
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
 from gateway.graphql.bookings.mutations.inputs import (
     BookAppointmentInput,
@@ -35,6 +37,9 @@ from gateway.graphql.bookings.mutations.outcomes import (
 from gateway.graphql.context import Info
 from gateway.graphql.errors import user_errors
 from gateway.graphql.lookups import flow_context
+
+# A flow of `gateway.bookings`: (context, domain request) -> outcome dataclass.
+Flow = Callable[[FlowContext, Any], Awaitable[Any]]
 
 BookAppointmentResult = Annotated[
     BookingCreated
@@ -86,56 +91,38 @@ BookingChangeResult = Annotated[
 ]
 
 
-async def book_appointment(info: Info, input: BookAppointmentInput) -> BookAppointmentResult:
-    request = input.to_domain()
+async def _keyed(info: Info, operation: str, input: Any, request: Any, flow: Flow) -> Any:
+    """The one path of a keyed mutation: check the domain request, run its flow under the
+    idempotency key (and the flow deadline), render the outcome as its union member."""
     with user_errors():
         request.check()
     outcome = await run_idempotent(
-        info, "bookAppointment", input.idempotency_key, input,
-        lambda: appointments.book_appointment(flow_context(info), request),
-    )  # fmt: skip
+        info, operation, input.idempotency_key, input, lambda: flow(flow_context(info), request)
+    )
     return render(outcome)
+
+
+async def book_appointment(info: Info, input: BookAppointmentInput) -> BookAppointmentResult:
+    flow = appointments.book_appointment
+    return await _keyed(info, "bookAppointment", input, input.to_domain(), flow)
 
 
 async def book_class_session(info: Info, input: BookClassSessionInput) -> BookClassSessionResult:
-    request = input.to_domain()
-    with user_errors():
-        request.check()
-    outcome = await run_idempotent(
-        info, "bookClassSession", input.idempotency_key, input,
-        lambda: appointments.book_class_session(flow_context(info), request),
-    )  # fmt: skip
-    return render(outcome)
+    flow = appointments.book_class_session
+    return await _keyed(info, "bookClassSession", input, input.to_domain(), flow)
 
 
 async def book_course(info: Info, input: BookCourseInput) -> BookCourseResult:
-    request = input.to_domain()
-    with user_errors():
-        request.check()
-    outcome = await run_idempotent(
-        info, "bookCourse", input.idempotency_key, input,
-        lambda: courses.book_course(flow_context(info), request),
-    )  # fmt: skip
-    return render(outcome)
+    return await _keyed(info, "bookCourse", input, input.to_domain(), courses.book_course)
 
 
 async def reschedule_booking(info: Info, input: RescheduleBookingInput) -> RescheduleBookingResult:
-    move = input.to_domain()
-    with user_errors():
-        move.check()
-    outcome = await run_idempotent(
-        info, "rescheduleBooking", input.idempotency_key, input,
-        lambda: lifecycle.reschedule_booking(flow_context(info), move),
-    )  # fmt: skip
-    return render(outcome)
+    flow = lifecycle.reschedule_booking
+    return await _keyed(info, "rescheduleBooking", input, input.to_domain(), flow)
 
 
 async def cancel_booking(info: Info, input: CancelBookingInput) -> CancelBookingResult:
-    outcome = await run_idempotent(
-        info, "cancelBooking", input.idempotency_key, input,
-        lambda: lifecycle.cancel_booking(flow_context(info), input.to_domain()),
-    )  # fmt: skip
-    return render(outcome)
+    return await _keyed(info, "cancelBooking", input, input.to_domain(), lifecycle.cancel_booking)
 
 
 async def confirm_booking(info: Info, input: BookingStatusInput) -> BookingChangeResult:
