@@ -96,6 +96,14 @@ def results(served_sandbox_url: str) -> dict[str, dict[str, Any]]:
 def test_every_call_with_valid_inputs_succeeds(results: dict[str, dict[str, Any]]) -> None:
     failed = {name: results.get(name) for name in SUCCEEDS if not results.get(name, {}).get("ok")}
     assert failed == {}
+    # What each call picked from its answer (a field the SDK read, or the whole answer): a field
+    # the sandbox stops answering shows up as false, null or empty here.
+    empty = {
+        name
+        for name in SUCCEEDS
+        if results[name].get("value") is False or results[name].get("value") in (None, [], {}, "")
+    }
+    assert empty == set()
 
 
 def test_each_refusal_has_its_status_and_code(results: dict[str, dict[str, Any]]) -> None:
