@@ -19,6 +19,9 @@ class StatusChange:
     revision: str | None = None
     payment_status: str | None = None
 
+    def check(self) -> None:
+        """Nothing to check before Wix: a status change names a booking."""
+
 
 @dataclass(frozen=True, slots=True)
 class ParticipantsChange:

@@ -80,7 +80,11 @@ RescheduleAnonymouslyResult = Annotated[
 
 
 async def create_anonymous_link(info: Info, booking_id: strawberry.ID) -> CreateAnonymousLinkResult:
-    return render(await anonymous.create_anonymous_link(flow_context(info), str(booking_id)))
+    outcome = await run_idempotent(  # no key (the token is never stored): for the flow deadline
+        info, "createAnonymousLink", None, {"bookingId": booking_id},
+        lambda: anonymous.create_anonymous_link(flow_context(info), str(booking_id)),
+    )  # fmt: skip
+    return render(outcome)
 
 
 async def cancel_booking_anonymously(

@@ -4,7 +4,7 @@ union member. Validation errors (`InvalidInput`) surface as `BAD_USER_INPUT`."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import strawberry
 
@@ -91,13 +91,21 @@ BookingChangeResult = Annotated[
 ]
 
 
-async def _keyed(info: Info, operation: str, input: Any, request: Any, flow: Flow) -> Any:
-    """The one path of a keyed mutation: check the domain request, run its flow under the
-    idempotency key (and the flow deadline), render the outcome as its union member."""
+class DomainRequest(Protocol):
+    """A flow's plain request (`gateway.bookings`), checked before anything is sent."""
+
+    def check(self) -> None: ...
+
+
+async def _keyed(info: Info, operation: str, input: Any, request: DomainRequest, flow: Flow) -> Any:
+    """The one path of every booking mutation here: check the domain request, run its flow
+    under the flow deadline (and the idempotency key, for inputs that take one), render the
+    outcome as its union member."""
     with user_errors():
         request.check()
+    key = getattr(input, "idempotency_key", None)
     outcome = await run_idempotent(
-        info, operation, input.idempotency_key, input, lambda: flow(flow_context(info), request)
+        info, operation, key, input, lambda: flow(flow_context(info), request)
     )
     return render(outcome)
 
@@ -127,26 +135,25 @@ async def cancel_booking(info: Info, input: CancelBookingInput) -> CancelBooking
 
 async def confirm_booking(info: Info, input: BookingStatusInput) -> BookingChangeResult:
     """Confirm Booking: no availability check (use it to confirm a free double booking)."""
-    return render(await status.confirm_booking(flow_context(info), input.to_domain()))
+    return await _keyed(info, "confirmBooking", input, input.to_domain(), status.confirm_booking)
 
 
 async def decline_booking(info: Info, input: BookingStatusInput) -> BookingChangeResult:
-    return render(await status.decline_booking(flow_context(info), input.to_domain()))
+    return await _keyed(info, "declineBooking", input, input.to_domain(), status.decline_booking)
 
 
 async def confirm_or_decline_booking(info: Info, input: BookingStatusInput) -> BookingChangeResult:
-    change = input.to_domain()
-    return render(await status.confirm_or_decline_booking(flow_context(info), change))
+    flow = status.confirm_or_decline_booking
+    return await _keyed(info, "confirmOrDeclineBooking", input, input.to_domain(), flow)
 
 
 async def mark_booking_as_pending(info: Info, input: BookingStatusInput) -> BookingChangeResult:
-    return render(await status.mark_booking_as_pending(flow_context(info), input.to_domain()))
+    flow = status.mark_booking_as_pending
+    return await _keyed(info, "markBookingAsPending", input, input.to_domain(), flow)
 
 
 async def update_number_of_participants(
     info: Info, input: UpdateNumberOfParticipantsInput
 ) -> BookingChangeResult:
-    change = input.to_domain()
-    with user_errors():
-        change.check()
-    return render(await status.update_number_of_participants(flow_context(info), change))
+    flow = status.update_number_of_participants
+    return await _keyed(info, "updateNumberOfParticipants", input, input.to_domain(), flow)

@@ -150,7 +150,10 @@ async def add_bookings_to_package(
     if not booking_ids:
         raise bad_user_input("Give at least one booking id", "bookingIds")
     ids = [str(i) for i in booking_ids]
-    outcome = await package_changes.add_bookings(flow_context(info), str(package_id), ids)
+    outcome = await run_idempotent(  # no key: for the flow deadline
+        info, "addBookingsToPackage", None, {"packageId": package_id, "bookingIds": ids},
+        lambda: package_changes.add_bookings(flow_context(info), str(package_id), ids),
+    )  # fmt: skip
     return _rendered(info, outcome)
 
 
@@ -158,7 +161,10 @@ async def remove_bookings_from_package(
     info: Info, package_id: strawberry.ID, booking_ids: list[strawberry.ID]
 ) -> ChangePackageResult:
     ids = [str(i) for i in booking_ids]
-    outcome = await package_changes.remove_bookings(flow_context(info), str(package_id), ids)
+    outcome = await run_idempotent(  # no key: for the flow deadline
+        info, "removeBookingsFromPackage", None, {"packageId": package_id, "bookingIds": ids},
+        lambda: package_changes.remove_bookings(flow_context(info), str(package_id), ids),
+    )  # fmt: skip
     return _rendered(info, outcome)
 
 
