@@ -13,8 +13,8 @@ This module is the only one that reads the machine's wall clock.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo
+
+from gateway.wall_time import zone
 
 
 class Clock:
@@ -37,7 +37,7 @@ class Clock:
 
     def local_now(self, time_zone: str) -> datetime:
         """The current wall time in `time_zone` (naive), to the second."""
-        return self.now().astimezone(_zone(time_zone)).replace(tzinfo=None, microsecond=0)
+        return self.now().astimezone(zone(time_zone)).replace(tzinfo=None, microsecond=0)
 
     def timestamp(self) -> float:
         """Seconds since the epoch, for TTLs and refill rates that span requests and replicas."""
@@ -72,8 +72,3 @@ class Clock:
             "now": self.now().isoformat().replace("+00:00", "Z"),
             "frozen": self._frozen_at is not None,
         }
-
-
-@cache
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)

@@ -25,11 +25,11 @@ from graphql.language import (
 )
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.utils.str_converters import to_snake_case
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 METADATA_KEY = "visitor"
-STRAWBERRY_DEFINITION = "strawberry-definition"
 NEEDS_IDENTITY = "send an admin key or a Wix visitor, member or app token as Authorization"
 
 
@@ -112,7 +112,7 @@ def _field_refusal(
     if name.startswith("__"):
         return None  # __typename, introspection: public
     field = root.fields[name]
-    definition = field.extensions.get(STRAWBERRY_DEFINITION)
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     access = (getattr(definition, "metadata", None) or {}).get(METADATA_KEY)
     if not isinstance(access, VisitorAccess):
         return _unauthenticated(f"`{name}` is not open to anonymous callers: {NEEDS_IDENTITY}")

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from gateway.clock import Clock
-from gateway.upstream.errors import UpstreamError
+from gateway.upstream.errors import UPSTREAM_UNAVAILABLE, UpstreamError
 from gateway.upstream.oauth import OAuthApi
 
 # Refresh an access token this long before Wix says it expires (clock skew, slow requests).
@@ -67,7 +67,7 @@ class VisitorSessions:
         if not isinstance(access, str) or not isinstance(refresh, str) or not access:
             raise UpstreamError(
                 "Wix's token endpoint answered without visitor tokens",
-                {"code": "UPSTREAM_UNAVAILABLE", "httpStatus": 200},
+                {"code": UPSTREAM_UNAVAILABLE, "httpStatus": 200},
             )
         session = VisitorSession(access, refresh, self._now() + _lifetime(tokens))
         key = _key(refresh)
