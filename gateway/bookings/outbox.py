@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 
 from gateway.bookings.stamps import new_stamp
 from gateway.clock import Clock
-from gateway.config import Settings
+from gateway.config import DEFAULT_FLOW_DEADLINE_SECONDS, Settings
 
 REDIS_KEY = "gateway:outbox"
 
@@ -40,7 +40,7 @@ async def tracked(outbox: Outbox, clock: Clock, settings: Settings | None) -> As
 def orphan_grace(settings: Settings | None) -> float:
     """How long a stamp may still belong to a flow that is running: no flow outlives its
     deadline (`GATEWAY_FLOW_DEADLINE_SECONDS`)."""
-    return (settings or Settings()).flow_deadline
+    return settings.flow_deadline if settings else DEFAULT_FLOW_DEADLINE_SECONDS
 
 
 class Outbox(Protocol):

@@ -60,16 +60,28 @@ class Gateway:
         """The gateway's own upstream layer, to set up data in the sandbox over its REST API."""
         return Upstream(self.app.state.wix_client)
 
-    async def post(
-        self, query: str, variables: dict[str, Any] | None = None, *, anonymous: bool = False
-    ) -> dict[str, Any]:
-        """The whole GraphQL response (data and errors), as the admin or, with `anonymous`,
-        with no Authorization at all."""
+    async def send(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        anonymous: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """POST one operation as the admin or, with `anonymous`, with no Authorization but the
+        one `headers` may give; the HTTP response, whatever its status."""
         body = {"query": query, "variables": variables}
         request = self.http.build_request("POST", "/graphql", json=body)
         if anonymous:
             del request.headers["authorization"]
-        response = await self.http.send(request)
+        request.headers.update(headers or {})
+        return await self.http.send(request)
+
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, anonymous: bool = False
+    ) -> dict[str, Any]:
+        """The whole GraphQL response (data and errors), as the admin or anonymous."""
+        response = await self.send(query, variables, anonymous=anonymous)
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -68,11 +68,8 @@ async def test_each_caller_reaches_wix_with_the_right_authorization(
     url, seen = recording_wix
     settings = wix_settings(url)
     async with open_gateway(settings, clock) as gateway:
-        request = gateway.http.build_request("POST", "/graphql", json={"query": SERVICES})
-        del request.headers["authorization"]
-        if authorization:
-            request.headers["authorization"] = authorization
-        response = await gateway.http.send(request)
+        headers = {"authorization": authorization} if authorization else {}
+        response = await gateway.send(SERVICES, anonymous=True, headers=headers)
     assert "errors" not in response.json(), response.text
     assert seen == [sent]
 
@@ -99,9 +96,7 @@ async def test_a_lost_token_endpoint_is_a_coded_503(
     url, seen = recording_wix
     settings = wix_settings(url, wix_client_id="client-1", admin_keys="")
     async with open_gateway(settings, clock) as gateway:
-        request = gateway.http.build_request("POST", "/graphql", json={"query": SERVICES})
-        del request.headers["authorization"]
-        response = await gateway.http.send(request)
+        response = await gateway.send(SERVICES, anonymous=True)
     assert response.status_code == 503
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"

@@ -49,12 +49,7 @@ async def post(
     gateway: Gateway, query: str, variables: dict[str, Any] | None = None, **headers: str
 ) -> dict[str, Any]:
     """POST as the caller `headers` make (none: anonymous)."""
-    request = gateway.http.build_request(
-        "POST", "/graphql", json={"query": query, "variables": variables}
-    )
-    del request.headers["authorization"]
-    request.headers.update(headers)
-    response = await gateway.http.send(request)
+    response = await gateway.send(query, variables, anonymous=True, headers=headers)
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -139,13 +134,9 @@ async def test_with_a_client_id_anonymous_callers_are_wix_visitors(
         assert refused["errors"][0]["extensions"]["httpStatus"] == 403
 
         async def browse(session: str | None) -> httpx.Response:
-            request = gateway.http.build_request(
-                "POST", "/graphql", json={"query": "{ services { nodes { id } } }"}
-            )
-            del request.headers["authorization"]
-            if session:
-                request.headers["x-visitor-refresh-token"] = session
-            return await gateway.http.send(request)
+            headers = {"x-visitor-refresh-token": session} if session else {}
+            query = "{ services { nodes { id } } }"
+            return await gateway.send(query, anonymous=True, headers=headers)
 
         first = await browse(None)
         session = first.headers["x-visitor-refresh-token"]
