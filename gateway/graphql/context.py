@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from gateway.config import Settings
     from gateway.graphql.loaders import Loaders
     from gateway.identity.callers import Caller
+    from gateway.live.hub import LiveHub
     from gateway.state.idempotency import Idempotency
     from gateway.upstream import Upstream
 
@@ -30,6 +31,8 @@ class Context:
     # whose answer was lost, undoing it), and where failed flows leave their stamps.
     business: Upstream | None = None
     outbox: Outbox | None = None
+    # Events from Wix webhooks, for subscriptions (None: a context built by hand, in tests).
+    live: LiveHub | None = None
 
     @property
     def business_upstream(self) -> Upstream:

@@ -3,6 +3,7 @@ batch, so their lookups go through the same DataLoaders (one Wix call per kind p
 
 from __future__ import annotations
 
+from starlette.datastructures import State
 from starlette.requests import Request
 
 from gateway.graphql.context import Context
@@ -15,13 +16,22 @@ VISITOR_SESSION_HEADER = "x-visitor-refresh-token"
 
 
 async def build_context(request: Request) -> Context:
-    """Identify the caller (`gateway.identity`), bind what Wix should see of them to the
-    upstream, and start this request's loaders. Raises `UpstreamError` when an anonymous caller
-    needs a visitor token and Wix gives none."""
-    state = request.app.state
-    caller: Caller = await state.callers.identify(
-        request.headers.get("authorization"), request.headers.get(VISITOR_SESSION_HEADER)
+    """The context of one HTTP request (its `Authorization` and visitor session headers)."""
+    return await context_for(
+        request.app.state,
+        request.headers.get("authorization"),
+        request.headers.get(VISITOR_SESSION_HEADER),
     )
+
+
+async def context_for(
+    state: State, authorization: str | None, visitor_refresh: str | None
+) -> Context:
+    """Identify the caller (`gateway.identity`), bind what Wix should see of them to the
+    upstream, and start the loaders. Shared by HTTP requests and by subscriptions (WebSocket
+    `connection_init` payloads, SSE requests). Raises `UpstreamError` when an anonymous caller
+    needs a visitor token and Wix gives none."""
+    caller: Caller = await state.callers.identify(authorization, visitor_refresh)
     upstream = Upstream(state.wix_client, caller.authorization)
     business = Upstream(state.wix_client)  # the API key
     return Context(
@@ -33,4 +43,5 @@ async def build_context(request: Request) -> Context:
         clock=state.clock,
         caller=caller,
         idempotency=state.idempotency,
+        live=getattr(state, "live", None),
     )

@@ -1,0 +1,7 @@
+"""Placeholder replaced in this change."""
+
+from __future__ import annotations
+
+
+class LiveHub:
+    pass
