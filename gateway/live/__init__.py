@@ -1,1 +1,2 @@
-"""Live events: Wix webhooks in (`webhooks`), fanned out to GraphQL subscriptions on every replica (`hub`)."""
+"""Live events: Wix webhooks in (`webhooks`), fanned out to GraphQL subscriptions on every
+replica (`hub`)."""
