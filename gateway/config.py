@@ -83,6 +83,9 @@ class Settings:
     # the Wix Headless OAuth client whose visitor tokens anonymous callers get.
     admin_keys: str = ""
     wix_client_id: str | None = None
+    # Live events (gateway/live): the Wix app's public key (PEM) that verifies webhook JWTs on
+    # /webhooks/wix; unset, the route refuses every delivery (the embedded sandbox needs none).
+    wix_webhook_public_key: str | None = None
     # Failed flows' bookings (gateway/bookings): how often the reconciler runs, and the outbox's
     # SQLite file when there is no Redis (unset: memory for the in-memory embedded sandbox, else
     # gateway-outbox.sqlite3).
@@ -177,7 +180,7 @@ class Settings:
                         f"({ENV_NAMES['upstream']}=wix, or a Wix variable is set) and needs it"
                     )
             return
-        for name in ("wix_api_key", "wix_site_id", "wix_base_url"):
+        for name in ("wix_api_key", "wix_site_id", "wix_base_url", "wix_webhook_public_key"):
             if getattr(self, name):
                 raise ConfigurationError(
                     f"{ENV_NAMES[name]} is set but {ENV_NAMES['upstream']}=sandbox serves the "
@@ -205,7 +208,13 @@ class Settings:
         """`wix` or `sandbox` (the embedded one)."""
         if self.upstream is not None:
             return self.upstream
-        wix_variables = (self.wix_api_key, self.wix_site_id, self.wix_base_url, self.wix_client_id)
+        wix_variables = (
+            self.wix_api_key,
+            self.wix_site_id,
+            self.wix_base_url,
+            self.wix_client_id,
+            self.wix_webhook_public_key,
+        )
         return "wix" if any(wix_variables) else "sandbox"
 
     @property
@@ -241,6 +250,7 @@ ENV_NAMES: dict[str, str] = {
     "sandbox_db": "SANDBOX_DB",
     "admin_keys": "GATEWAY_ADMIN_KEYS",
     "wix_client_id": "WIX_CLIENT_ID",
+    "wix_webhook_public_key": "WIX_WEBHOOK_PUBLIC_KEY",
     "reconcile_seconds": "GATEWAY_RECONCILE_SECONDS",
     "outbox_db": "GATEWAY_OUTBOX_DB",
     "connect_timeout": "WIX_CONNECT_TIMEOUT_SECONDS",

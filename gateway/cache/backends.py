@@ -17,11 +17,15 @@ from redis.exceptions import RedisError
 from gateway.clock import Clock
 
 logger = logging.getLogger("gateway.cache")
+DROP_BATCH = 500
 
 
 class CacheBackend(Protocol):
     async def get(self, key: str) -> str | None: ...
     async def set(self, key: str, value: str, ttl: float) -> None: ...
+    async def drop(self, kind: str) -> None:
+        """Forget every entry of `kind` (keys are `kind:digest`)."""
+        ...
 
 
 class MemoryCache:
@@ -51,6 +55,11 @@ class MemoryCache:
         while len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)  # the least recently used
 
+    async def drop(self, kind: str) -> None:
+        prefix = f"{kind}:"
+        for key in [key for key in self._entries if key.startswith(prefix)]:
+            del self._entries[key]
+
 
 class RedisCache:
     def __init__(self, redis: Redis, prefix: str = "gateway:cache:") -> None:
@@ -70,6 +79,20 @@ class RedisCache:
             await self._redis.set(self._prefix + key, value, px=max(1, round(ttl * 1000)))
         except RedisError as error:
             logger.warning("cache write failed: %s", error)
+
+    async def drop(self, kind: str) -> None:
+        """Shared by replicas: dropped here, it is gone for all of them."""
+        try:
+            batch: list[bytes | str] = []
+            async for key in self._redis.scan_iter(match=f"{self._prefix}{kind}:*", count=500):
+                batch.append(key)
+                if len(batch) >= DROP_BATCH:
+                    await self._redis.unlink(*batch)
+                    batch.clear()
+            if batch:
+                await self._redis.unlink(*batch)
+        except RedisError as error:
+            logger.warning("cache invalidation failed, entries expire with their TTL: %s", error)
 
 
 def cache_from(redis: Redis | None, max_entries: int, clock: Clock) -> CacheBackend:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -99,6 +99,11 @@ class CachingWixClient(upstream.WixClient):
         body = await super().request(method, path, **options)
         await self.cache.set(key, json.dumps(body, separators=(",", ":")), rule.ttl)
         return body
+
+    async def invalidate(self, kinds: Iterable[str]) -> None:
+        """Drop the cached reads of `kinds` (a Wix event said they changed)."""
+        for kind in kinds:
+            await self.cache.drop(kind)
 
 
 def _key(kind: str, method: str, path: str, options: Mapping[str, Any]) -> str:

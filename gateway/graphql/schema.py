@@ -20,6 +20,7 @@ from gateway.graphql.bookings.resolvers import BookingQueries
 from gateway.graphql.document_cache import BoundedParserCache, BoundedValidationCache
 from gateway.graphql.execution import LeanExecutionContext
 from gateway.graphql.forms.resolvers import FormQueries
+from gateway.graphql.live.subscriptions import LiveSubscriptions
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
 from gateway.graphql.services.resolvers import ServiceQueries
 from gateway.graphql.time_slots.resolvers import TimeSlotQueries
@@ -53,6 +54,11 @@ class Mutation(BookingMutations, PackageMutations, AnonymousMutations, DoubleBoo
     pass
 
 
+@strawberry.type
+class Subscription(LiveSubscriptions):
+    pass
+
+
 class GatewaySchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -80,6 +86,7 @@ def _masking() -> MaskUnexpectedErrors:
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     execution_context_class=LeanExecutionContext,  # a shorter path for plain fields
     # QueryProtection first: its limits run before parsing and validation.

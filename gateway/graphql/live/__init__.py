@@ -1,0 +1,1 @@
+"""Subscriptions: live views of Wix events (`gateway.live`)."""
