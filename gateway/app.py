@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -27,14 +27,21 @@ from gateway.bookings.reconciler import Reconciler
 from gateway.cache.backends import cache_from
 from gateway.cache.client import CachingWixClient, fresh_reads
 from gateway.clock import Clock
-from gateway.config import Settings
+from gateway.config import ENV_NAMES, ConfigurationError, Settings
+from gateway.graphql.loaders import Loaders
 from gateway.graphql.schema import schema
 from gateway.http.cors import cors_middleware
 from gateway.http.graphql_endpoint import GraphQLEndpoint
 from gateway.http.limits import BodySizeLimitMiddleware
 from gateway.http.persisted_queries import persisted_queries_from
+from gateway.http.webhooks import WixWebhookEndpoint
 from gateway.identity.callers import AdminKeys, Callers
 from gateway.identity.visitor_sessions import VisitorSessions
+from gateway.live.changes import STALE_CACHE_KINDS
+from gateway.live.deliveries import seen_events_from
+from gateway.live.events import WixEvent
+from gateway.live.hub import LiveHub
+from gateway.live.webhooks import WebhookVerifier
 from gateway.observability.metrics import metrics_endpoint
 from gateway.observability.middleware import ObservabilityMiddleware
 from gateway.protection.rate_limit import buckets_from
@@ -94,16 +101,24 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     outbox = outbox_from(settings, redis)
     reconciler = Reconciler(outbox, Upstream(client), clock)
+    live = live_hub(redis, client)
+    webhooks = WixWebhookEndpoint(
+        webhook_verifier(settings, sandbox, clock), seen_events_from(redis, clock), live
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.gc_freeze:
             _freeze_startup_garbage()
         reconciling = asyncio.create_task(reconciler.run_forever(settings.reconcile_seconds))
+        await live.start(wait=False)
         try:
             yield
         finally:
             reconciling.cancel()
+            await live.aclose()
+            if sandbox is not None:
+                await sandbox.webhooks.aclose()
             if isinstance(outbox, SqliteOutbox):
                 outbox.close()
             await client.aclose()
@@ -113,6 +128,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = Starlette(
         routes=[
             Route("/graphql", graphql),
+            Route("/webhooks/wix", webhooks),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
@@ -135,7 +151,54 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.callers = callers_from(settings, client, clock)
     app.state.outbox = outbox
     app.state.reconciler = reconciler
+    app.state.live = live
+    if sandbox is not None:
+        sandbox.webhooks.add_local_target(_delivered_in_process(app))
     return app
+
+
+def _delivered_in_process(app: Starlette) -> Callable[[str], Awaitable[int]]:
+    """How the embedded sandbox sends its webhooks: a POST to this app's `/webhooks/wix`
+    through the whole middleware stack, in process (no port, no configuration)."""
+    transport = httpx.ASGITransport(app=app)
+
+    async def send(token: str) -> int:
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+            headers = {"content-type": "text/plain"}
+            response = await http.post("/webhooks/wix", content=token, headers=headers)
+        return response.status_code
+
+    return send
+
+
+def live_hub(redis: Redis | None, client: CachingWixClient) -> LiveHub:
+    """The hub of Wix events; each event first drops the cached reads it made stale."""
+    business = Upstream(client)
+    hub = LiveHub(redis, lambda: Loaders(business).site_time_zone())
+
+    async def invalidate_caches(event: WixEvent) -> None:
+        await client.invalidate(STALE_CACHE_KINDS.get(event.entity_fqdn, ()))
+
+    hub.observe(invalidate_caches)
+    return hub
+
+
+def webhook_verifier(
+    settings: Settings, sandbox: Sandbox | None, clock: Clock
+) -> WebhookVerifier | None:
+    """Verifies with `WIX_WEBHOOK_PUBLIC_KEY`, or the embedded sandbox's own key; None: no key,
+    every delivery refused."""
+    key = settings.wix_webhook_public_key
+    if sandbox is not None:
+        key = sandbox.webhooks.public_key_pem
+    if not key:
+        return None
+    try:
+        return WebhookVerifier(key, clock)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"{ENV_NAMES['wix_webhook_public_key']} is not an RSA public key in PEM: {error}"
+        ) from None
 
 
 def callers_from(settings: Settings, client: WixClient, clock: Clock) -> Callers:

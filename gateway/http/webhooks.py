@@ -27,6 +27,7 @@ from gateway.http.execution import error_body
 from gateway.live.deliveries import SeenEvents
 from gateway.live.hub import HubUnavailable, LiveHub
 from gateway.live.webhooks import Malformed, Unverified, WebhookVerifier
+from gateway.observability.metrics import WEBHOOK_DELIVERIES
 
 logger = logging.getLogger("gateway.webhooks")
 
@@ -56,20 +57,25 @@ class WixWebhookEndpoint:
         try:
             event = self._verifier.verify(body)
         except Unverified as error:
+            WEBHOOK_DELIVERIES.labels("unverified").inc()
             logger.warning("webhook refused: %s", error)  # never the body: it is a credential
             return _refusal(401, "The delivery is not signed by Wix, or expired", UNAUTHENTICATED)
         except Malformed as error:
+            WEBHOOK_DELIVERIES.labels("malformed").inc()
             logger.warning("webhook refused: signed but not a Wix event (%s)", error)
             return _refusal(400, "The delivery is not a Wix event", BAD_REQUEST)
         try:
             if not await self._seen.take(event.id):
+                WEBHOOK_DELIVERIES.labels("duplicate").inc()
                 return JSONResponse({"status": "duplicate"})
             await self._hub.publish(event)
         except (RedisError, HubUnavailable) as error:
+            WEBHOOK_DELIVERIES.labels("unavailable").inc()
             logger.warning("webhook %s not passed on, Wix will retry: %s", event.event_type, error)
             with contextlib.suppress(RedisError):
                 await self._seen.forget(event.id)
             return _refusal(503, "Try again later", SERVICE_UNAVAILABLE, {"retry-after": "5"})
+        WEBHOOK_DELIVERIES.labels("accepted").inc()
         return JSONResponse({"status": "accepted"})
 
 

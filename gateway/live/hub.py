@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from gateway.live.changes import LiveEvent, SiteTimeZone, live_event
 from gateway.live.events import WixEvent
+from gateway.observability.metrics import LIVE_SUBSCRIBERS
 
 logger = logging.getLogger("gateway.live")
 
@@ -133,10 +134,12 @@ class LiveHub:
         """A subscriber for the block; call `start()` first so events are being received."""
         subscriber = Subscriber()
         self._subscribers.add(subscriber)
+        LIVE_SUBSCRIBERS.inc()
         try:
             yield subscriber
         finally:
             self._subscribers.discard(subscriber)
+            LIVE_SUBSCRIBERS.dec()
 
     async def _dispatch_inbox(self) -> None:
         while True:

@@ -18,6 +18,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -76,6 +77,16 @@ CACHE_LOOKUPS = Counter(
     ["kind", "result"],
 )
 RATE_LIMITED = Counter("gateway_rate_limited", "Requests refused by the per-client rate limit")
+WEBHOOK_DELIVERIES = Counter(
+    "gateway_webhook_deliveries",
+    "Wix webhook deliveries by outcome (accepted, duplicate, unverified, malformed, unavailable)",
+    ["outcome"],
+)
+LIVE_SUBSCRIBERS = Gauge(
+    "gateway_live_subscribers",
+    "Subscriptions listening to Wix events",
+    multiprocess_mode="livesum",
+)
 
 
 _children: dict[tuple[Counter | Histogram, tuple[str, ...]], Any] = {}
