@@ -11,7 +11,10 @@ Where things are:
 - What a booking may do: `bookings.py` (create, reschedule, cancel), `booking_transitions.py`
   (confirm, decline, pending, participants), `multi_service.py` (packages).
 - The demo business: its fixed ids in `seed.py`, its documents in `demo_business.py`.
-- State: `store.py` (SQLite), `state.py` (the `Sandbox`: store, clock, faults, request log).
+- Webhooks: `events.py` and `booking_events.py` (the Wix event each change emits, recorded by the
+  handlers), `webhooks.py` (`sandbox.webhooks`: signing, targets, delivery with retries).
+- State: `store.py` (SQLite), `state.py` (the `Sandbox`: store, clock, faults, request log,
+  webhook sender).
 - Injected faults (a test control): `faults.py` (the rules), `dropped.py` (closing a connection
   without an answer), applied around the handler in `app.py`.
 """

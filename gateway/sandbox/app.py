@@ -6,10 +6,12 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -107,7 +109,8 @@ def _injected(fault: Fault, request_id: str) -> Response | None:
 async def _handle(
     sandbox: Sandbox, wix_route: WixRoute, request: Request, request_id: str
 ) -> Response:
-    """Authenticate, check the path, run the handler: its answer or the Wix error envelope."""
+    """Authenticate, check the path, run the handler: its answer (and the webhooks of its changes)
+    or the Wix error envelope (and none)."""
     identity: Identity | None = None  # routes that take no Authorization have no caller
     try:
         if wix_route.auth:
@@ -134,6 +137,9 @@ async def _handle(
         logger.info("malformed %s %s: %r", request.method, wix_route.template, error)
         message = "Request fields have the wrong type or are out of range"
         return _error_response(WixError(400, "INVALID_ARGUMENT", message), request_id)
+    # The handler returned, so its writes have committed: its webhooks go out now, and the
+    # answer does not wait for them.
+    sandbox.webhooks.emit(call.events)
     return JSONResponse(result, headers={"x-wix-request-id": request_id})
 
 
@@ -152,6 +158,14 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return JSONResponse(error.body(), status)
 
 
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Served on its own, the sandbox stops its webhook deliveries on shutdown (embedded, the
+    gateway's lifespan does: an ASGI transport runs no lifespan)."""
+    yield
+    await app.state.sandbox.webhooks.aclose()
+
+
 def build_sandbox_app(sandbox: Sandbox | None = None, db_path: str = ":memory:") -> SandboxApp:
     """A Starlette app serving the Wix paths of `WIX_ROUTES` over `sandbox` (or a new one)."""
     sandbox = sandbox or Sandbox.open(db_path)
@@ -160,6 +174,10 @@ def build_sandbox_app(sandbox: Sandbox | None = None, db_path: str = ":memory:")
         endpoint = _endpoint(sandbox, wix_route)
         for path in wix_route.paths:
             routes.append(Route(path, endpoint, methods=[wix_route.method]))
-    app = SandboxApp(routes=routes, exception_handlers={404: _not_found, 405: _not_found})
+    app = SandboxApp(
+        routes=routes,
+        exception_handlers={404: _not_found, 405: _not_found},
+        lifespan=_lifespan,
+    )
     app.state.sandbox = sandbox
     return app

@@ -37,11 +37,13 @@ UNPAID_STATUSES = ("UNDEFINED", "NOT_PAID", "REFUNDED", "EXEMPT")
 
 
 class StatusChange(Protocol):
-    """`confirm`, `decline`, `confirm_or_decline`, `mark_as_pending`."""
+    """`confirm`, `decline`, `confirm_or_decline`, `mark_as_pending`: each changes `doc` and
+    answers whether this change found or set a double booking (the `doubleBooked` of the
+    webhook it emits, `booking_events.status_changed`)."""
 
     def __call__(
         self, sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
-    ) -> dict[str, Any]: ...
+    ) -> bool: ...
 
 
 def _exclude(doc: dict[str, Any]) -> tuple[str, ...]:
@@ -76,36 +78,38 @@ def confirm(
     payment_status: Any = None,
     flow: Any = None,
     double_booked: bool = False,
-) -> dict[str, Any]:
+) -> bool:
     """CONFIRMED without an availability check; `doubleBooked` only with
-    `checkAvailabilityValidation` (then forced by `double_booked` or set by a real conflict)."""
+    `checkAvailabilityValidation` (then forced by `double_booked` or set by a real conflict).
+    A confirmation without the check is a force resolution: it never reports a double booking."""
     flow = flow if isinstance(flow, dict) else {}
     require_status(doc, CONFIRMABLE_STATUSES, "confirmed")
     _set_payment(doc, payment_status)
     placement = placement_of(sandbox, doc)
-    if flow.get("checkAvailabilityValidation") and (
+    found = bool(flow.get("checkAvailabilityValidation")) and (
         double_booked or conflict(sandbox, doc, placement)
-    ):
+    )
+    if found:
         doc["doubleBooked"] = True
     _hold_any_resource(sandbox, doc, placement)
     set_status(doc, "CONFIRMED")
-    return doc
+    return found
 
 
 def decline(
     sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
-) -> dict[str, Any]:
+) -> bool:
     """DECLINED; no flag applies (its flowControlSettings are unconfirmed,
     https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/decline-booking)."""
     require_status(doc, CONFIRMABLE_STATUSES, "declined")
     _set_payment(doc, payment_status)
     set_status(doc, "DECLINED")
-    return doc
+    return False
 
 
 def confirm_or_decline(
     sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
-) -> dict[str, Any]:
+) -> bool:
     """https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking:
     DECLINED for an unpaid conflict; else PENDING (manual approval, unless
     created with skipBusinessConfirmation) or CONFIRMED, `doubleBooked` for a paid conflict.
@@ -136,7 +140,7 @@ def confirm_or_decline(
     if flow.get("skipAvailabilityValidation"):
         echo_flags(doc, flow, ("skipAvailabilityValidation",))
     set_status(doc, decision)
-    return doc
+    return bool(clash) and decision != "DECLINED"
 
 
 def _already_set(status: str) -> WixError:
@@ -149,7 +153,7 @@ def _already_set(status: str) -> WixError:
 
 def mark_as_pending(
     sandbox: Sandbox, doc: dict[str, Any], *, payment_status: Any = None, flow: Any = None
-) -> dict[str, Any]:
+) -> bool:
     """CREATED -> PENDING for a manual-approval service (or with
     skipPendingApprovalServiceValidation); holds a staff member; with checkAvailabilityValidation
     a conflict still ends PENDING but sets `doubleBooked`
@@ -165,11 +169,12 @@ def mark_as_pending(
             {"serviceId": service["id"]},
         )
     _set_payment(doc, payment_status)
-    if flow.get("checkAvailabilityValidation") and conflict(sandbox, doc, placement):
+    found = bool(flow.get("checkAvailabilityValidation")) and conflict(sandbox, doc, placement)
+    if found:
         doc["doubleBooked"] = True
     _hold_any_resource(sandbox, doc, placement)
     set_status(doc, "PENDING")
-    return doc
+    return found
 
 
 def update_participants(sandbox: Sandbox, doc: dict[str, Any], count: int) -> dict[str, Any]:

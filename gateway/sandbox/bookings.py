@@ -25,13 +25,10 @@ from gateway.sandbox.booking_forms import contact_and_submission
 from gateway.sandbox.booking_slots import Placement, booked_entity, resource_wire
 from gateway.sandbox.calendar import ACTIVE_STATUSES, BLOCKING_STATUSES
 from gateway.sandbox.errors import forbidden, invalid, not_found, precondition, revision_mismatch
-from gateway.sandbox.seed import BOOKINGS_APP_ID
+from gateway.sandbox.seed import BOOKINGS_APP_ID, CALLER_APP_ID
 from gateway.sandbox.state import Sandbox
 from gateway.sandbox.wire import compact, parse_revision, parse_utc, utc_iso
 
-# The identity behind any non-empty Authorization (an API key acting for the owner). Wix shows
-# the calling app here; the sandbox has one fixed caller app id.
-CALLER_APP_ID = "5a9d8b1e-0000-4000-8000-00000000a11e"
 CREATE_FLAGS = (
     "skipAvailabilityValidation",
     "skipBusinessConfirmation",

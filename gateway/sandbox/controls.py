@@ -1,5 +1,5 @@
 """Sandbox controls under `/_sandbox/` (never under a Wix path): reset, clock, faults, requests,
-member tokens."""
+member tokens, webhook targets and the webhook public key."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from gateway.sandbox import oauth
 from gateway.sandbox.openapi import openapi_document
 from gateway.sandbox.routing import WixRoute
 from gateway.sandbox.state import FaultRule, Sandbox
+from gateway.sandbox.webhooks import BadTarget
 from gateway.sandbox.wire import parse_utc
 
 
@@ -105,6 +106,28 @@ def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
             return JSONResponse({"message": f"No member {member_id}"}, 404)
         return JSONResponse(tokens)
 
+    async def webhooks(request: Request) -> Response:
+        """POST `{url}` registers an http(s) URL to receive every webhook (once; 400 for a bad
+        URL or one too many); DELETE forgets them all; GET lists them. `localTargets` counts
+        the in-process receivers (the embedded gateway's own), which reset keeps."""
+        if request.method == "DELETE":
+            sandbox.webhooks.clear_url_targets()
+        elif request.method == "POST":
+            try:
+                sandbox.webhooks.add_url_target((await _json(request)).get("url"))
+            except BadTarget as error:
+                return _bad(f"invalid webhook target: {error}")
+        return JSONResponse(
+            {
+                "targets": [{"url": url} for url in sandbox.webhooks.url_targets],
+                "localTargets": sandbox.webhooks.local_target_count,
+            }
+        )
+
+    async def webhook_public_key(request: Request) -> Response:
+        """The PEM public key that verifies every webhook's JWT (RS256)."""
+        return JSONResponse({"publicKey": sandbox.webhooks.public_key_pem})
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document(wix_routes))
 
@@ -114,5 +137,9 @@ def routes(sandbox: Sandbox, wix_routes: list[WixRoute]) -> Iterable[Route]:
         Route("/_sandbox/faults", _answer_bad_requests(faults), methods=["GET", "POST", "DELETE"]),
         Route("/_sandbox/requests", requests, methods=["GET", "DELETE"]),
         Route("/_sandbox/member-tokens", _answer_bad_requests(member_tokens), methods=["POST"]),
+        Route(
+            "/_sandbox/webhooks", _answer_bad_requests(webhooks), methods=["GET", "POST", "DELETE"]
+        ),
+        Route("/_sandbox/webhook-public-key", webhook_public_key, methods=["GET"]),
         Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
     ]

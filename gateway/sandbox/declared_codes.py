@@ -110,6 +110,9 @@ STAND_INS: dict[tuple[str, str], tuple[str, str]] = {
         "FAILED_PRECONDITION", "the removal leaves a gap: no code; standard 428"),
     ("Remove Bookings From Multi Service Booking", "BOOKING_NOT_IN_MULTI_SERVICE_BOOKING"): (
         "BOOKING_NOT_FOUND", "a booking id the package doesn't hold"),
+    # -- services ----------------------------------------------------------------------------------
+    ("Update Service", "BOOKING_REVISION_MISMATCH"): (
+        "ALREADY_EXISTS", "a stale service revision: the SDK declares no code; standard 409"),
     # -- time slots, forms, policies, OAuth -------------------------------------------------------
     **{
         (method, "MISSING_ARGUMENTS"): ("INVALID_ARGUMENT", "declared by the list methods only")

@@ -15,18 +15,22 @@ from gateway.sandbox.errors import STATUS_CODES, WixError, invalid
 from gateway.sandbox.identity import ADMIN_ONLY, OWNER_API_KEY, Identity, Kind
 
 if TYPE_CHECKING:
+    from gateway.sandbox.events import Event
     from gateway.sandbox.state import Sandbox
 
 
 @dataclass(frozen=True)
 class Call:
     """What a handler sees of a request: the caller's identity comes from the Authorization header
-    (checked before, in `app.py`); anonymous methods get their token as a path parameter."""
+    (checked before, in `app.py`); anonymous methods get their token as a path parameter. The
+    handler records the webhooks its changes emit in `events` (`events.py`); `app.py` sends them
+    once the handler has returned."""
 
     params: dict[str, str]
     query: dict[str, list[str]]
     body: dict[str, Any]
     identity: Identity | None = None  # None on routes that take no Authorization
+    events: list[Event] = field(default_factory=list)
 
     @property
     def caller(self) -> Identity:

@@ -8,6 +8,11 @@ themselves (services, staff, policies, forms, timetables) and the seeding are in
 from __future__ import annotations
 
 BOOKINGS_APP_ID = "13d21c63-b5ec-5912-8397-c3a5ddb27a97"
+# The app behind any API key (the site owner's calls): Wix shows the calling app in `createdBy`
+# and in webhooks' identity; the sandbox has one fixed caller app.
+CALLER_APP_ID = "5a9d8b1e-0000-4000-8000-00000000a11e"
+# The caller app's instance on the demo site: the `instanceId` of every webhook the sandbox sends.
+APP_INSTANCE_ID = "5a9d8b1e-0000-4000-8000-0000000015e5"
 STAFF_RESOURCE_TYPE_ID = "1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"
 DEFAULT_FORM_ID = "00000000-0000-0000-0000-000000000000"
 BOOKINGS_FORM_NAMESPACE = "wix.bookings.v2.bookings"

@@ -1,4 +1,5 @@
-"""The `Sandbox`: store, clock, injected faults and the request log, shared by every handler."""
+"""The `Sandbox`: store, clock, injected faults, the request log and the webhook sender, shared by
+every handler."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from gateway.clock import Clock
 from gateway.sandbox.demo_business import ensure_seeded, seed
 from gateway.sandbox.faults import Fault, FaultRule, fault_for
 from gateway.sandbox.store import Store
+from gateway.sandbox.webhooks import Webhooks
 
 __all__ = ["Fault", "FaultRule", "RequestRecord", "Sandbox"]
 
@@ -40,6 +42,10 @@ class Sandbox:
     faults: list[FaultRule] = field(default_factory=list)
     requests: list[RequestRecord] = field(default_factory=list)
     random: random.Random = field(default_factory=random.Random)
+    webhooks: Webhooks = field(init=False)  # sends the events of every change (`webhooks.py`)
+
+    def __post_init__(self) -> None:
+        self.webhooks = Webhooks(self.clock)
 
     @classmethod
     def open(cls, path: str = ":memory:", clock: Clock | None = None) -> Sandbox:
@@ -50,10 +56,12 @@ class Sandbox:
         return sandbox
 
     def reset(self) -> None:
-        """Wipe and re-seed; clear faults and the request log (the clock is kept)."""
+        """Wipe and re-seed; clear faults, the request log and the webhook URLs (the clock and
+        the in-process webhook targets are kept)."""
         seed(self.store, self.clock.now())
         self.faults.clear()
         self.requests.clear()
+        self.webhooks.clear_url_targets()
 
     def fault_for(self, method: str, path: str) -> Fault:
         """The fault to inject as this request arrives (rules `when: "before"`); called once per

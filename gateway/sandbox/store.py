@@ -56,6 +56,12 @@ _SCHEMA = [
         expires_utc TEXT
     )""",
     "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # The last webhook `entityEventSequence` per entity; never wiped, so that after a reset the
+    # seeded services (whose ids are fixed) keep counting up for receivers that remember them.
+    """CREATE TABLE IF NOT EXISTS event_sequences (
+        entity_id TEXT PRIMARY KEY,
+        sequence INTEGER NOT NULL
+    )""",
 ]
 
 BOOKING_COLUMNS = (
@@ -198,6 +204,18 @@ class Store:
 
     def drop_expired_tokens(self, now_utc: str) -> None:
         self._db.execute("DELETE FROM oauth_tokens WHERE expires_utc < ?", (now_utc,))
+
+    # -- webhook event sequences ---------------------------------------------------------------
+
+    def next_event_sequence(self, entity_id: str) -> int:
+        """The next `entityEventSequence` of an entity (1, 2, ...), counted in the caller's
+        transaction: a change that rolls back gives its number back."""
+        rows = self._db.execute(
+            "INSERT INTO event_sequences (entity_id, sequence) VALUES (?, 1) "
+            "ON CONFLICT (entity_id) DO UPDATE SET sequence = sequence + 1 RETURNING sequence",
+            (entity_id,),
+        ).fetchall()
+        return int(rows[0][0])
 
     # -- settings ----------------------------------------------------------------------------
 

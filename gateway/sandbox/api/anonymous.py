@@ -21,6 +21,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from gateway.sandbox import booking_events
 from gateway.sandbox import multi_service as msb
 from gateway.sandbox.api.bookings_writer import DOCS
 from gateway.sandbox.api.services import load_service, public_service
@@ -120,8 +121,10 @@ def cancel_booking_anonymously(sandbox: Sandbox, call: Call) -> Doc:
     with sandbox.store.transaction():
         doc = _booking_of_token(sandbox, call)
         _require(sandbox, doc, "cancel", call.body.get("revision"))
+        before = booking_events.previous(doc)
         touch(sandbox, cancel_booking(sandbox, doc, {}))
         save_booking(sandbox, doc)
+        booking_events.canceled(sandbox, call, doc, before, {})
     return {"booking": public_booking(doc)}
 
 
@@ -136,8 +139,10 @@ def reschedule_booking_anonymously(sandbox: Sandbox, call: Call) -> Doc:
     with sandbox.store.transaction():
         doc = _booking_of_token(sandbox, call)
         _require(sandbox, doc, "reschedule", call.body.get("revision"))
+        before = booking_events.previous(doc)
         touch(sandbox, reschedule_booking(sandbox, doc, slot, {}))
         save_booking(sandbox, doc)
+        booking_events.rescheduled(sandbox, call, doc, before, {})
     return {"booking": public_booking(doc)}
 
 

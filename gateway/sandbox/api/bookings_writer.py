@@ -3,7 +3,8 @@ create, bulk create, reschedule, the confirmation
 methods, cancel, participants, mark as pending and allowed actions.
 
 Every handler does its reads and writes inside one `sandbox.store.transaction()`, so concurrent
-creates and confirmations of one slot are decided one after the other.
+creates and confirmations of one slot are decided one after the other, and records there the
+webhook each booking change emits (`booking_events.py`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from gateway.sandbox import booking_access as access
 from gateway.sandbox import booking_codes as codes
+from gateway.sandbox import booking_events
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox.booking_checks import participants_of
 from gateway.sandbox.bookings import (
@@ -41,6 +43,8 @@ MAX_BULK_CONFIRM_OR_DECLINE = 300
 MAX_BULK_ALLOWED_ACTIONS = 100  # not documented; our choice
 
 Doc = dict[str, Any]
+# Records a changed booking's webhook: (the booking now, as it was before, the change's answer).
+Emit = Callable[[Doc, Doc, object], None]
 
 
 def _paths(suffix: str, *, documented: str = "service") -> tuple[str, ...]:
@@ -66,9 +70,15 @@ def _booking(body: Doc, field: str = "booking") -> Doc:
 
 
 def _mutate(
-    sandbox: Sandbox, call: Call, change: Callable[[Doc], object], *, revision: bool = True
+    sandbox: Sandbox,
+    call: Call,
+    change: Callable[[Doc], object],
+    emit: Emit,
+    *,
+    revision: bool = True,
 ) -> Doc:
-    """Load, check the revision (a stale one changes nothing), change, revision + 1, save.
+    """Load, check the revision (a stale one changes nothing), change, revision + 1, save, and
+    record the change's webhook.
 
     A booking inside a multi-service package is managed through the multi-service methods only
     ("Method restrictions" in
@@ -85,9 +95,11 @@ def _mutate(
             )
         if revision or call.body.get("revision") is not None:
             check_revision(doc, call.body.get("revision"))
-        change(doc)
+        before = booking_events.previous(doc)
+        outcome = change(doc)
         touch(sandbox, doc)
         save_booking(sandbox, doc)
+        emit(doc, before, outcome)
     return {"booking": public_booking(doc)}
 
 
@@ -100,15 +112,26 @@ def _status_change(
     **options: Any,
 ) -> Doc:
     """Confirm, Confirm Or Decline, Mark As Pending: the body's `paymentStatus` and
-    `flowControlSettings` go to the status change."""
+    `flowControlSettings` go to the status change, whose answer (a double booking found or set)
+    goes to its webhook."""
     flow = object_field(call.body, "flowControlSettings")
     payment = call.body.get("paymentStatus")
     return _mutate(
         sandbox,
         call,
         lambda doc: change(sandbox, doc, payment_status=payment, flow=flow, **options),
+        _status_event(sandbox, call),
         revision=revision,
     )
+
+
+def _status_event(sandbox: Sandbox, call: Call) -> Emit:
+    def emit(doc: Doc, before: Doc, double_booked: object) -> None:
+        booking_events.status_changed(
+            sandbox, call, doc, before, double_booked=double_booked is True
+        )
+
+    return emit
 
 
 @route("POST", _paths("/bookings"), "Create Booking", API, f"{DOCS}/create-booking",
@@ -138,6 +161,7 @@ def create_booking(sandbox: Sandbox, call: Call) -> Doc:
         doc = build_booking(sandbox, booking, body.get("formSubmission"), flow)
         access.stamp_creator(call.caller, doc)
         save_booking(sandbox, doc)
+        booking_events.created(sandbox, call, doc)
     return {"booking": public_booking(doc)}
 
 
@@ -165,6 +189,7 @@ def bulk_create_booking(sandbox: Sandbox, call: Call) -> Doc:
                 results.append(item_result(index, None, None, error))
                 continue
             save_booking(sandbox, doc)
+            booking_events.created(sandbox, call, doc)
             results.append(item_result(index, doc["id"], public_booking(doc), None))
     return bulk_response(results, bool(call.body.get("returnFullEntity")))
 
@@ -194,6 +219,7 @@ def reschedule(sandbox: Sandbox, call: Call) -> Doc:
         sandbox,
         call,
         lambda doc: reschedule_booking(sandbox, doc, slot, flow, participants=participants),
+        lambda doc, before, _: booking_events.rescheduled(sandbox, call, doc, before, flow),
     )
 
 
@@ -212,7 +238,10 @@ def decline(sandbox: Sandbox, call: Call) -> Doc:
     """Reads no `flowControlSettings` (unconfirmed for Decline)."""
     payment = call.body.get("paymentStatus")
     return _mutate(
-        sandbox, call, lambda doc: transitions.decline(sandbox, doc, payment_status=payment)
+        sandbox,
+        call,
+        lambda doc: transitions.decline(sandbox, doc, payment_status=payment),
+        _status_event(sandbox, call),
     )
 
 
@@ -238,7 +267,8 @@ def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
                 if not booking_id:
                     raise invalid(f"details[{index}].bookingId", "is required", "REQUIRED_FIELD")
                 doc = load_booking(sandbox, booking_id)
-                transitions.confirm_or_decline(
+                before = booking_events.previous(doc)
+                double_booked = transitions.confirm_or_decline(
                     sandbox, doc, payment_status=detail.get("paymentStatus")
                 )
             except WixError as error:
@@ -246,6 +276,7 @@ def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
                 continue
             touch(sandbox, doc)
             save_booking(sandbox, doc)
+            booking_events.status_changed(sandbox, call, doc, before, double_booked=double_booked)
             results.append(item_result(index, booking_id, public_booking(doc), None))
     return bulk_response(results, bool(call.body.get("returnFullEntity")))
 
@@ -259,7 +290,12 @@ def bulk_confirm_or_decline(sandbox: Sandbox, call: Call) -> Doc:
        ))  # fmt: skip
 def cancel(sandbox: Sandbox, call: Call) -> Doc:
     flow = object_field(call.body, "flowControlSettings")
-    return _mutate(sandbox, call, lambda doc: cancel_booking(sandbox, doc, flow))
+    return _mutate(
+        sandbox,
+        call,
+        lambda doc: cancel_booking(sandbox, doc, flow),
+        lambda doc, before, _: booking_events.canceled(sandbox, call, doc, before, flow),
+    )
 
 
 @route("POST", _paths("/bookings/{bookingId}/update_number_of_participants", documented="short"),
@@ -269,7 +305,12 @@ def cancel(sandbox: Sandbox, call: Call) -> Doc:
 def update_number_of_participants(sandbox: Sandbox, call: Call) -> Doc:
     count = participants_of(call.body, "", required=True)
     assert count is not None
-    return _mutate(sandbox, call, lambda doc: transitions.update_participants(sandbox, doc, count))
+    return _mutate(
+        sandbox,
+        call,
+        lambda doc: transitions.update_participants(sandbox, doc, count),
+        lambda doc, before, _: booking_events.participants_updated(sandbox, call, doc, before),
+    )
 
 
 @route("POST", _paths("/bookings/{bookingId}/mark_booking_as_pending"),

@@ -3,7 +3,8 @@ https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/book
 
 Every handler does all its reads and writes inside one `sandbox.store.transaction()`, and every
 method is all-or-nothing: the first failure raises, the transaction rolls back, and no half-made
-or half-changed package is ever visible.
+or half-changed package is ever visible. Each booking a method changes emits its own webhook
+(`booking_events.py`), recorded once the method's changes are all made.
 
 Request shapes are unconfirmed in the contract; our choices (one line each):
 - Create: `{"multiServiceBooking": {"bookings": [{"booking": <Booking>}]}}`, or the SDK's
@@ -23,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.sandbox import booking_access as access
+from gateway.sandbox import booking_events
 from gateway.sandbox import booking_transitions as transitions
 from gateway.sandbox import multi_service as msb
 from gateway.sandbox.api.bookings_writer import API, DOCS
@@ -123,6 +125,8 @@ def create_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
             msb.join(doc, package["id"])
             save_booking(sandbox, doc)
         msb.save_package(sandbox, package)
+        for doc in docs:
+            booking_events.created(sandbox, call, doc)
     return msb.public_package(package, docs, with_bookings=bool(body.get("returnFullEntity")))
 
 
@@ -158,11 +162,13 @@ def reschedule_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
             if not isinstance(slot, dict) or not slot:
                 raise invalid(f"rescheduleBookingsInfo[{index}].slot", "is required",
                               "REQUIRED_FIELD")  # fmt: skip
-            moves.append((doc, slot))
+            moves.append((doc, slot, booking_events.previous(doc)))
         with msb.lifted(sandbox, docs):
-            for doc, slot in moves:
+            for doc, slot, _ in moves:
                 touch(sandbox, reschedule_booking(sandbox, doc, slot, flow))
             msb.check_sequence(msb.in_time_order(docs))
+        for doc, _, before in moves:
+            booking_events.rescheduled(sandbox, call, doc, before, flow)
     return msb.public_package(package, docs)
 
 
@@ -178,8 +184,10 @@ def cancel_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
         msb.check_any_active(docs)
         for doc in docs:
             if msb.is_active(doc):
+                before = booking_events.previous(doc)
                 touch(sandbox, cancel_booking(sandbox, doc, flow))
                 save_booking(sandbox, doc)
+                booking_events.canceled(sandbox, call, doc, before, flow)
     return msb.public_package(package, docs)
 
 
@@ -198,12 +206,16 @@ def _change_every_booking(
             check_revision(msb.member(docs, package["id"], info["bookingId"]), info.get("revision"))
         if len(listed) != len(docs):
             raise invalid(field, "must list every booking of the multi-service booking")
+        changes = []
         with msb.lifted(sandbox, docs):
             for doc in docs:
-                change(
-                    sandbox, doc, payment_status=listed[doc["id"]].get("paymentStatus"), flow=flow
-                )
+                before = booking_events.previous(doc)
+                payment = listed[doc["id"]].get("paymentStatus")
+                double_booked = change(sandbox, doc, payment_status=payment, flow=flow)
                 touch(sandbox, doc)
+                changes.append((doc, before, double_booked))
+        for doc, before, double_booked in changes:
+            booking_events.status_changed(sandbox, call, doc, before, double_booked=double_booked)
     return msb.public_package(package, docs)
 
 
@@ -277,6 +289,7 @@ def add_bookings_to_multi_service_booking(sandbox: Sandbox, call: Call) -> Doc:
         for doc in added:
             msb.join(doc, package["id"])
             save_booking(sandbox, touch(sandbox, doc))
+            booking_events.updated(sandbox, call, doc)
         msb.save_package(sandbox, package)
     return msb.public_package(package, docs + added)
 
@@ -309,6 +322,7 @@ def remove_bookings_from_multi_service_booking(sandbox: Sandbox, call: Call) -> 
         for doc in removed + (kept if dissolved else []):
             msb.leave(doc)
             save_booking(sandbox, touch(sandbox, doc))
+            booking_events.updated(sandbox, call, doc)
         if dissolved:
             msb.delete_package(sandbox, package)
         else:
