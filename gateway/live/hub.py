@@ -141,9 +141,17 @@ class LiveHub:
             self._subscribers.discard(subscriber)
             LIVE_SUBSCRIBERS.dec()
 
+    async def settled(self) -> None:
+        """Until every event published in process so far has been dispatched."""
+        await self._inbox.join()
+
     async def _dispatch_inbox(self) -> None:
         while True:
-            await self._dispatch(await self._inbox.get())
+            event = await self._inbox.get()
+            try:
+                await self._dispatch(event)
+            finally:
+                self._inbox.task_done()
 
     async def _listen_redis(self) -> None:
         assert self._redis is not None

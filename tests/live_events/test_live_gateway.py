@@ -7,11 +7,13 @@ from gateway.sandbox import seed
 from tests.graphql import ADMIN, Gateway, gateway
 from tests.graphql.mutations import create_booking, sandbox_slot
 from tests.graphql.mutations.test_double_booking import consultation, double_booked, resolve
-from tests.live_events.subscribing import subscription
+from tests.live_events.subscribing import settled, subscription
 
 __all__ = ["gateway"]
 
-AVAILABILITY = "subscription($id: ID!) { availabilityChanged(serviceId: $id) { serviceId from to } }"
+AVAILABILITY = (
+    "subscription($id: ID!) { availabilityChanged(serviceId: $id) { serviceId from to } }"
+)
 EVENTS = """
 subscription($service: ID, $booking: ID, $token: String) {
   bookingEvents(serviceId: $service, bookingId: $booking, token: $token) {
@@ -63,12 +65,13 @@ async def test_anonymous_callers_watch_bookings_only_through_their_link(gateway:
     assert answer["errors"][0]["extensions"]["code"] == "INVALID_ANONYMOUS_TOKEN"
 
     mine = await create_booking(gateway, sandbox_slot())
-    other = await create_booking(gateway, sandbox_slot(seed.SERVICE_MASSAGE))
-    token = (await gateway.upstream.bookings_writer.get_anonymous_action_token(mine["id"]))[
-        "token"
-    ]
+    other = await create_booking(
+        gateway, sandbox_slot(start="2026-03-03T11:00:00", end="2026-03-03T11:30:00")
+    )
+    writer = gateway.upstream.bookings_writer
+    token = (await writer.get_anonymous_action_token(mine["id"]))["token"]
+    await settled(gateway.app)  # their `created` events are not this subscriber's
     async with subscription(gateway.app, EVENTS, {"token": token}) as holder:
-        writer = gateway.upstream.bookings_writer
         await writer.confirm_or_decline_booking(other["id"], {"paymentStatus": "PAID"})
         await writer.confirm_or_decline_booking(mine["id"], {"paymentStatus": "PAID"})
         seen = (await holder.next())["data"]["bookingEvents"]
