@@ -9,6 +9,7 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
+from gateway.live.deliveries import RedisSeenEvents
 from gateway.live.events import WixEvent
 from gateway.live.hub import SUBSCRIBER_QUEUE_SIZE, LiveHub, SubscriberTooSlow
 
@@ -86,3 +87,13 @@ async def test_a_slow_subscriber_is_dropped_and_others_get_everything() -> None:
         assert hub.subscriber_count == 0
     finally:
         await hub.aclose()
+
+
+async def test_an_event_id_is_taken_once_across_replicas(redis_url: str) -> None:
+    """Wix's retry of a delivery may land on another replica: it is still a repeat."""
+    first, second = (RedisSeenEvents(Redis.from_url(redis_url)) for _ in range(2))
+    event_id = str(uuid.uuid4())
+    assert await first.take(event_id) is True
+    assert await second.take(event_id) is False
+    await second.forget(event_id)  # the delivery could not be passed on: a retry takes it
+    assert await first.take(event_id) is True
