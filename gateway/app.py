@@ -153,7 +153,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.reconciler = reconciler
     app.state.live = live
     if sandbox is not None:
-        sandbox.webhooks.add_local_target(_delivered_in_process(app))
+        app.state.sandbox_webhook_target = _delivered_in_process(app)
+        sandbox.webhooks.add_local_target(app.state.sandbox_webhook_target)
     return app
 
 
