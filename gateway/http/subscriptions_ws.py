@@ -30,10 +30,12 @@ import strawberry
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocketDisconnected as ClosedAlready
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http.exceptions import (
     NonJsonMessageReceived,
     NonTextMessageReceived,
+    WebSocketDisconnected,
 )
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -51,11 +53,13 @@ from gateway.http.ws_protocol import TransportWSHandler
 from gateway.protection.rate_limit import Buckets
 
 ORIGIN_NOT_ALLOWED = "ORIGIN_NOT_ALLOWED"
+MAX_CLOSE_REASON_BYTES = 123  # what a WebSocket close frame can carry
 FULL_RETRY_AFTER_SECONDS = 5
 
 
 class FrameAdapter(ASGIWebSocketAdapter):
-    """Strawberry's adapter, with the request size limit applied to every message."""
+    """Strawberry's adapter, with the request size limit applied to every message, and a
+    socket closed already (by either side) reported as disconnected, never as a crash."""
 
     async def iter_json(
         self, *, ignore_parsing_errors: bool = False
@@ -76,6 +80,19 @@ class FrameAdapter(ASGIWebSocketAdapter):
             raise NonTextMessageReceived from error
         except WebSocketDisconnect:
             pass
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await super().send_json(message)
+        except ClosedAlready as error:
+            raise WebSocketDisconnected from error
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.ws.application_state == WebSocketState.DISCONNECTED:
+            return
+        reason = reason.encode()[:MAX_CLOSE_REASON_BYTES].decode(errors="ignore")
+        with suppress(WebSocketDisconnect, ClosedAlready):
+            await self.ws.close(code, reason)
 
 
 class GraphQLWebSocket(GraphQL[None, None]):

@@ -22,7 +22,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -54,8 +54,6 @@ from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, Upst
 
 if TYPE_CHECKING:
     from gateway.http.subscriptions_ws import GraphQLWebSocket
-
-MAX_CLOSE_REASON_BYTES = 123  # what a WebSocket close frame can carry
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +185,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[None, None]):
             await self.websocket.close(4400, "A subscribe message needs an `id` and a `payload`")
             return
         if operation_id in self.operations:
-            await self.websocket.close(4409, _reason(f"Subscriber for {operation_id} exists"))
+            await self.websocket.close(4409, f"Subscriber for {operation_id} already exists")
             return
         limit = self.max_subscriptions_per_connection
         if limit is not None and len(self.operations) >= limit:
@@ -308,9 +306,5 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[None, None]):
                 with suppress(TimeoutError):  # not wait_for: it can swallow a cancellation
                     async with asyncio.timeout(max(wake - now, 0)):
                         await self.operations.changed.wait()
-        except (WebSocketDisconnected, WebSocketDisconnect, RuntimeError):
+        except WebSocketDisconnected:
             return  # the socket is closing
-
-
-def _reason(text: str) -> str:
-    return text.encode()[:MAX_CLOSE_REASON_BYTES].decode(errors="ignore")

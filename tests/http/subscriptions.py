@@ -16,6 +16,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import httpx
 import strawberry
 from graphql import GraphQLError
 from starlette.applications import Starlette
@@ -248,8 +249,10 @@ async def socket(
     headers: dict[str, str] | None = None,
     origin: str | None = None,
     subprotocols: list[str] | None = None,
+    **options: Any,
 ) -> AsyncIterator[Socket]:
-    """A connection to `base`'s `/graphql`, acknowledged (`init`: its payload, or False)."""
+    """A connection to `base`'s `/graphql`, acknowledged (`init`: its payload, or False);
+    `options` go to `websockets`' `connect`."""
     async with connect(
         ws_url(base),
         subprotocols=subprotocols or [PROTOCOL],  # type: ignore[list-item]
@@ -257,6 +260,7 @@ async def socket(
         origin=origin,  # type: ignore[arg-type]
         open_timeout=5,
         close_timeout=2,
+        **options,
     ) as connection:
         opened = Socket(connection)
         if init is not False:
@@ -270,3 +274,30 @@ async def until(condition: Callable[[], bool], seconds: float = 3.0) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.01)
+
+
+SSE = {"accept": "text/event-stream"}
+
+
+async def sse_events(response: httpx.Response) -> AsyncIterator[tuple[str, Any]]:
+    """The events of a `text/event-stream` answer as `(event, data)`: `("next", payload)`,
+    `("complete", None)`, and `("comment", text)` for keep-alive lines."""
+    event: str | None = None
+    data: list[str] = []
+    async for line in response.aiter_lines():
+        if line == "":
+            if event is not None:
+                text = "\n".join(data)
+                yield event, json.loads(text) if text else None
+            event, data = None, []
+        elif line.startswith(":"):
+            yield "comment", line[1:]
+        elif line.startswith("event:"):
+            event = line.removeprefix("event:").strip()
+        elif line.startswith("data:"):
+            data.append(line.removeprefix("data:").removeprefix(" "))
+
+
+async def sse_all(response: httpx.Response) -> list[tuple[str, Any]]:
+    """Every event until the stream ends (keep-alive comments left out)."""
+    return [event async for event in sse_events(response) if event[0] != "comment"]
