@@ -23,12 +23,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.graphql import OperationType
+from strawberry.utils.operation import get_operation_type
 
 from gateway.config import Settings
 from gateway.graphql.context import Context
@@ -39,14 +41,16 @@ from gateway.http.execution import (
     QUERIES,
     QUERIES_AND_MUTATIONS,
     OperationRunner,
+    Outcome,
     error_body,
 )
 from gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, accepts_html, response_media_type
-from gateway.http.params import ProtocolError, from_body, from_query_string
+from gateway.http.params import OperationParams, ProtocolError, from_body, from_query_string
 from gateway.http.persisted_queries import PersistedQueries
-from gateway.http.sse import EventStream, wants_event_stream
+from gateway.http.sse import EVENT_STREAM, EventStream, wants_event_stream
 from gateway.http.streams import (
     ALL_OPERATIONS,
+    FULL_RETRY_AFTER_SECONDS,
     TOO_MANY_SUBSCRIPTIONS,
     Refusal,
     StreamRunner,
@@ -66,8 +70,6 @@ GATEWAY_TIMEOUT = 504
 GET_VARY = "Accept, Authorization"
 # Over SSE, GET runs what cannot change anything: queries and subscriptions.
 GET_STREAMS = frozenset({OperationType.QUERY, OperationType.SUBSCRIPTION})
-# When every subscription slot is taken: try again after this long (or on another replica).
-FULL_RETRY_AFTER_SECONDS = 5
 
 
 def graphql_routes(
@@ -133,7 +135,7 @@ class GraphQLEndpoint:
     async def _get(self, request: Request, media_type: str) -> Response:
         params = from_query_string(request.query_params)
         context = await _context(request)
-        outcome = await self._runner.run(params, context, QUERIES)
+        outcome = await self._run(params, context, QUERIES)
         headers = {"vary": GET_VARY, "cache-control": NO_STORE, **outcome.headers}
         session = _visitor_session(context)
         if outcome.succeeded and outcome.query is not None and not session:
@@ -149,14 +151,30 @@ class GraphQLEndpoint:
         session = _visitor_session(context)
         if isinstance(params, list):
             outcomes = await asyncio.gather(
-                *(self._runner.run(one, context, QUERIES_AND_MUTATIONS) for one in params)
+                *(self._run(one, context, QUERIES_AND_MUTATIONS) for one in params)
             )
             bodies = [outcome.render(media_type) for outcome in outcomes]
             return json_response(bodies, 200, media_type, session)
-        outcome = await self._runner.run(params, context, QUERIES_AND_MUTATIONS)
+        outcome = await self._run(params, context, QUERIES_AND_MUTATIONS)
         body = outcome.render(media_type)
         headers = outcome.headers | session
         return json_response(body, outcome.status(media_type), media_type, headers)
+
+    async def _run(
+        self, params: OperationParams, context: Context, allowed: frozenset[OperationType]
+    ) -> Outcome:
+        """One operation answered as JSON; a subscription is told how to ask for a stream."""
+        try:
+            return await self._runner.run(params, context, allowed)
+        except ProtocolError as error:
+            if error.status == 405 and _is_subscription(params):
+                raise ProtocolError(
+                    406,
+                    "A subscription answers with a stream: send it with Accept: "
+                    f"{EVENT_STREAM} (SSE), or over a WebSocket (graphql-transport-ws)",
+                    NOT_ACCEPTABLE,
+                ) from None
+            raise
 
     async def _event_stream(self, request: Request, media_type: str) -> Response | EventStream:
         """GraphQL over SSE (`sse`): refusals as JSON before the stream starts."""
@@ -214,6 +232,15 @@ async def _context(request: Request) -> Context:
             f"Could not start a Wix visitor session: {error.message}",
             UPSTREAM_TIMEOUT if timeout else UPSTREAM_UNAVAILABLE,
         ) from None
+
+
+def _is_subscription(params: OperationParams) -> bool:
+    """Whether the operation's text (when sent) selects a subscription."""
+    try:
+        document = parse(params.query or "")
+        return get_operation_type(document, params.operation_name) == OperationType.SUBSCRIPTION
+    except (GraphQLError, RuntimeError):
+        return False
 
 
 def _visitor_session(context: Context) -> dict[str, str]:

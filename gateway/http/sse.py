@@ -9,6 +9,9 @@ endpoint answers them: JSON with a 4xx status (the persisted-query misses keep A
 503 `TOO_MANY_SUBSCRIPTIONS` when the process has `GATEWAY_SUBSCRIPTION_MAX_CONNECTIONS` streams
 open. A comment (`:`) every `GATEWAY_SUBSCRIPTION_KEEPALIVE_SECONDS` keeps proxies from closing a
 quiet stream; when the client goes away, the operation is cancelled and its generator closed.
+
+(Strawberry's own SSE transport reports a refused operation inside a stream already started,
+and knows neither persisted queries nor the safelist: hence this one.)
 """
 
 from __future__ import annotations

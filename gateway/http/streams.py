@@ -41,6 +41,8 @@ from gateway.observability.scope import RequestScope, current_request_id, reques
 logger = logging.getLogger("gateway.subscriptions")
 
 TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+# When every slot is taken (`Retry-After`): try again after this long, or on another replica.
+FULL_RETRY_AFTER_SECONDS = 5
 ALL_OPERATIONS = frozenset(OperationType)
 
 

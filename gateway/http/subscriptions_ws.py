@@ -43,6 +43,7 @@ from gateway.config import Settings
 from gateway.http.execution import error_body
 from gateway.http.persisted_queries import PersistedQueries
 from gateway.http.streams import (
+    FULL_RETRY_AFTER_SECONDS,
     TOO_MANY_SUBSCRIPTIONS,
     StreamRunner,
     StreamSlots,
@@ -54,7 +55,6 @@ from gateway.protection.rate_limit import Buckets
 
 ORIGIN_NOT_ALLOWED = "ORIGIN_NOT_ALLOWED"
 MAX_CLOSE_REASON_BYTES = 123  # what a WebSocket close frame can carry
-FULL_RETRY_AFTER_SECONDS = 5
 
 
 class FrameAdapter(ASGIWebSocketAdapter):
@@ -154,10 +154,8 @@ class GraphQLWebSocket(GraphQL[None, None]):
         return encode_json(data).decode()
 
     def decode_json(self, data: str | bytes) -> object:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError as error:  # also nesting past orjson's limit
-            raise json.JSONDecodeError(str(error), error.doc, error.pos) from None
+        """orjson: its `JSONDecodeError` is `json`'s, and nesting has a limit."""
+        return orjson.loads(data)
 
 
 async def _refuse(

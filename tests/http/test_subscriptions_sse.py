@@ -184,3 +184,18 @@ async def test_persisted_queries_work_over_sse(http: httpx.AsyncClient) -> None:
         assert len(await sse_all(r)) == 2
     async with http.stream("POST", "/graphql", json=persisted(query)) as r:
         assert await sse_all(r) == [("next", {"data": {"count": 1}}), ("complete", None)]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_subscription_asked_as_json_is_told_to_ask_for_a_stream(
+    base: str, method: str
+) -> None:
+    async with httpx.AsyncClient(base_url=base) as http:
+        if method == "GET":
+            response = await http.get("/graphql", params={"query": COUNT})
+        else:
+            response = await http.post("/graphql", json={"query": COUNT})
+    assert response.status_code == 406
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "NOT_ACCEPTABLE"
+    assert "text/event-stream" in error["message"] and "WebSocket" in error["message"]
