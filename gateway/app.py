@@ -31,7 +31,7 @@ from gateway.config import ENV_NAMES, ConfigurationError, Settings
 from gateway.graphql.loaders import Loaders
 from gateway.graphql.schema import schema
 from gateway.http.cors import cors_middleware
-from gateway.http.graphql_endpoint import GraphQLEndpoint
+from gateway.http.graphql_endpoint import graphql_routes
 from gateway.http.limits import BodySizeLimitMiddleware
 from gateway.http.persisted_queries import persisted_queries_from
 from gateway.http.webhooks import WixWebhookEndpoint
@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     client = CachingWixClient(settings, cache, transport=transport)
     rate = settings.rate_limit_per_second
     buckets = buckets_from(rate, settings.rate_limit_burst, redis, clock) if rate else None
-    graphql = GraphQLEndpoint(schema, settings, persisted_queries_from(settings, redis, clock))
+    persisted = persisted_queries_from(settings, redis, clock)
 
     outbox = outbox_from(settings, redis)
     reconciler = Reconciler(outbox, Upstream(client), clock)
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql),
+            *graphql_routes(schema, settings, persisted, buckets),  # HTTP, SSE and WebSocket
             Route("/webhooks/wix", webhooks),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from strawberry.http.websocket_origin import normalize_allowed_origins
+
 WIX_PUBLIC_BASE_URL = "https://www.wixapis.com"
 # The embedded sandbox is reached through an in-process ASGI transport; the host is never resolved.
 EMBEDDED_SANDBOX_BASE_URL = "http://sandbox.embedded"
@@ -38,6 +40,9 @@ _POSITIVE = (
     "reconcile_seconds",
     "flow_deadline",
     "idempotency_lease",
+    "subscription_init_timeout",
+    "subscription_idle_seconds",
+    "subscription_keepalive_seconds",
 )
 _AT_LEAST_ONE = (
     "max_attempts",
@@ -52,6 +57,8 @@ _AT_LEAST_ONE = (
     "cache_max_entries",
     "max_batch_size",
     "max_body_bytes",
+    "subscription_max_connections",
+    "subscription_max_per_connection",
 )
 _NOT_NEGATIVE = (
     "rate_limit_per_second",
@@ -142,6 +149,15 @@ class Settings:
     persisted_query_manifest: str | None = None
     max_body_bytes: int = 1_048_576
     cors_origins: str = ""
+    # Subscriptions (graphql-transport-ws on ws(s)://.../graphql, and GraphQL over SSE): open
+    # streams per process across both transports, operations in flight on one socket, the
+    # wait for a socket's `connection_init`, how long a socket without an active operation
+    # stays open, and the keep-alive interval (WebSocket `ping` messages, SSE comments).
+    subscription_max_connections: int = 1000
+    subscription_max_per_connection: int = 20
+    subscription_init_timeout: float = 10.0
+    subscription_idle_seconds: float = 120.0
+    subscription_keepalive_seconds: float = 15.0
 
     def __post_init__(self) -> None:
         for names, keeps_bound, requirement in (
@@ -163,6 +179,10 @@ class Settings:
             )
         if not 0 < self.port < 65536:
             raise ConfigurationError(f"{ENV_NAMES['port']} must be a TCP port")
+        try:  # also the WebSocket origin allowlist, which needs real origins
+            normalize_allowed_origins(self.cors_origin_list)
+        except ValueError as error:
+            raise ConfigurationError(f"{ENV_NAMES['cors_origins']}: {error}") from None
         self._check_upstream()
 
     def _check_upstream(self) -> None:
@@ -291,6 +311,11 @@ ENV_NAMES: dict[str, str] = {
     "persisted_query_manifest": "GATEWAY_PERSISTED_QUERY_MANIFEST",
     "max_body_bytes": "GATEWAY_MAX_BODY_BYTES",
     "cors_origins": "GATEWAY_CORS_ORIGINS",
+    "subscription_max_connections": "GATEWAY_SUBSCRIPTION_MAX_CONNECTIONS",
+    "subscription_max_per_connection": "GATEWAY_SUBSCRIPTION_MAX_PER_CONNECTION",
+    "subscription_init_timeout": "GATEWAY_SUBSCRIPTION_INIT_TIMEOUT_SECONDS",
+    "subscription_idle_seconds": "GATEWAY_SUBSCRIPTION_IDLE_SECONDS",
+    "subscription_keepalive_seconds": "GATEWAY_SUBSCRIPTION_KEEPALIVE_SECONDS",
 }
 
 

@@ -1,5 +1,9 @@
 """CORS for browser apps on other origins: only the configured origins (`GATEWAY_CORS_ORIGINS`)
-may call the gateway from a page; with none configured no CORS headers are sent at all."""
+may call the gateway from a page; with none configured no CORS headers are sent at all.
+
+GraphQL over SSE is an ordinary request (`Accept: text/event-stream`; `Last-Event-ID` when an
+`EventSource` reconnects). WebSockets are outside CORS: the same list decides which pages may
+open one (`subscriptions_ws`)."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ ALLOWED_HEADERS = [
     "x-request-id",
     "x-gateway-debug-upstream",
     "x-visitor-refresh-token",  # an anonymous client's Wix visitor session (gateway.identity)
+    "last-event-id",  # sent by a reconnecting EventSource (SSE); the gateway resumes nothing
 ]
 EXPOSED_HEADERS = ["x-request-id", "retry-after", "x-visitor-refresh-token"]
 PREFLIGHT_MAX_AGE = 600

@@ -8,6 +8,9 @@
 - Responses are `application/graphql-response+json` when the client accepts it (request errors
   are then 4xx) and `application/json` otherwise (200 for every well-formed request).
 - Persisted queries (hash instead of text) are resolved before execution (`persisted_queries`).
+- A request accepting `text/event-stream` is GraphQL over SSE (`sse`), subscriptions included;
+  the same path also takes graphql-transport-ws WebSockets (`subscriptions_ws`, mounted beside
+  this endpoint by `graphql_routes`).
 
 Strawberry's own view could not do this: it has no persisted queries and answers request
 errors with 200 whatever the client accepts.
@@ -16,16 +19,18 @@ errors with 200 whatever the client accepts.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
 import strawberry
+from graphql import GraphQLError, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.http.ides import get_graphql_ide_html
+from strawberry.types.graphql import OperationType
+from strawberry.utils.operation import get_operation_type
 
 from gateway.config import Settings
 from gateway.graphql.context import Context
@@ -36,11 +41,26 @@ from gateway.http.execution import (
     QUERIES,
     QUERIES_AND_MUTATIONS,
     OperationRunner,
+    Outcome,
     error_body,
 )
 from gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, accepts_html, response_media_type
-from gateway.http.params import ProtocolError, from_body, from_query_string
+from gateway.http.params import OperationParams, ProtocolError, from_body, from_query_string
 from gateway.http.persisted_queries import PersistedQueries
+from gateway.http.sse import EVENT_STREAM, EventStream, wants_event_stream
+from gateway.http.streams import (
+    ALL_OPERATIONS,
+    FULL_RETRY_AFTER_SECONDS,
+    TOO_MANY_SUBSCRIPTIONS,
+    Refusal,
+    StreamRunner,
+    StreamSlots,
+    encode_json,
+    new_request,
+)
+from gateway.http.subscriptions_ws import GraphQLWebSocket
+from gateway.observability.scope import current_request
+from gateway.protection.rate_limit import Buckets
 from gateway.upstream.errors import UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UpstreamError
 
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
@@ -48,15 +68,39 @@ SERVICE_UNAVAILABLE = 503
 GATEWAY_TIMEOUT = 504
 # GET answers depend on content negotiation and on the caller's identity.
 GET_VARY = "Accept, Authorization"
+# Over SSE, GET runs what cannot change anything: queries and subscriptions.
+GET_STREAMS = frozenset({OperationType.QUERY, OperationType.SUBSCRIPTION})
+
+
+def graphql_routes(
+    schema: strawberry.Schema,
+    settings: Settings,
+    persisted: PersistedQueries,
+    buckets: Buckets | None = None,
+) -> list[BaseRoute]:
+    """`/graphql` over HTTP (SSE included) and over WebSocket, sharing the persisted queries
+    and the process's subscription slots."""
+    slots = StreamSlots(settings.subscription_max_connections)
+    return [
+        Route("/graphql", GraphQLEndpoint(schema, settings, persisted, slots)),
+        WebSocketRoute("/graphql", GraphQLWebSocket(schema, settings, persisted, slots, buckets)),
+    ]
 
 
 class GraphQLEndpoint:
     """The ASGI app mounted at `/graphql`."""
 
     def __init__(
-        self, schema: strawberry.Schema, settings: Settings, persisted: PersistedQueries
+        self,
+        schema: strawberry.Schema,
+        settings: Settings,
+        persisted: PersistedQueries,
+        slots: StreamSlots | None = None,
     ) -> None:
         self._runner = OperationRunner(schema, persisted)
+        self._streams = StreamRunner(schema, persisted)
+        self._slots = slots or StreamSlots(settings.subscription_max_connections)
+        self._keepalive = settings.subscription_keepalive_seconds
         self._cache_control = CacheControl(schema._schema, settings)
         self._max_batch_size = settings.max_batch_size
         self._graphiql = get_graphql_ide_html("graphiql")
@@ -65,7 +109,7 @@ class GraphQLEndpoint:
         response = await self.respond(Request(scope, receive))
         await response(scope, receive, send)
 
-    async def respond(self, request: Request) -> Response:
+    async def respond(self, request: Request) -> Response | EventStream:
         accept = request.headers.get("accept")
         media_type = response_media_type(accept)
         try:
@@ -75,6 +119,8 @@ class GraphQLEndpoint:
                 raise ProtocolError(
                     405, "Use GET or POST", METHOD_NOT_ALLOWED, {"allow": "GET, POST"}
                 )
+            if wants_event_stream(accept):
+                return await self._event_stream(request, media_type or JSON)
             if media_type is None:
                 raise ProtocolError(
                     406, f"Accept {GRAPHQL_RESPONSE_JSON} or {JSON}", NOT_ACCEPTABLE
@@ -89,7 +135,7 @@ class GraphQLEndpoint:
     async def _get(self, request: Request, media_type: str) -> Response:
         params = from_query_string(request.query_params)
         context = await _context(request)
-        outcome = await self._runner.run(params, context, QUERIES)
+        outcome = await self._run(params, context, QUERIES)
         headers = {"vary": GET_VARY, "cache-control": NO_STORE, **outcome.headers}
         session = _visitor_session(context)
         if outcome.succeeded and outcome.query is not None and not session:
@@ -105,14 +151,73 @@ class GraphQLEndpoint:
         session = _visitor_session(context)
         if isinstance(params, list):
             outcomes = await asyncio.gather(
-                *(self._runner.run(one, context, QUERIES_AND_MUTATIONS) for one in params)
+                *(self._run(one, context, QUERIES_AND_MUTATIONS) for one in params)
             )
             bodies = [outcome.render(media_type) for outcome in outcomes]
             return json_response(bodies, 200, media_type, session)
-        outcome = await self._runner.run(params, context, QUERIES_AND_MUTATIONS)
+        outcome = await self._run(params, context, QUERIES_AND_MUTATIONS)
         body = outcome.render(media_type)
         headers = outcome.headers | session
         return json_response(body, outcome.status(media_type), media_type, headers)
+
+    async def _run(
+        self, params: OperationParams, context: Context, allowed: frozenset[OperationType]
+    ) -> Outcome:
+        """One operation answered as JSON; a subscription is told how to ask for a stream."""
+        try:
+            return await self._runner.run(params, context, allowed)
+        except ProtocolError as error:
+            if error.status == 405 and _is_subscription(params):
+                raise ProtocolError(
+                    406,
+                    "A subscription answers with a stream: send it with Accept: "
+                    f"{EVENT_STREAM} (SSE), or over a WebSocket (graphql-transport-ws)",
+                    NOT_ACCEPTABLE,
+                ) from None
+            raise
+
+    async def _event_stream(self, request: Request, media_type: str) -> Response | EventStream:
+        """GraphQL over SSE (`sse`): refusals as JSON before the stream starts."""
+        if request.method == "GET":
+            params = from_query_string(request.query_params)
+            allowed = GET_STREAMS
+        else:
+            body = await request.body()
+            parsed = from_body(request.headers.get("content-type"), body, self._max_batch_size)
+            if isinstance(parsed, list):
+                raise ProtocolError(400, "An event stream carries one operation, not a batch")
+            params, allowed = parsed, ALL_OPERATIONS
+        if not self._slots.take():
+            raise ProtocolError(
+                SERVICE_UNAVAILABLE,
+                "This gateway has as many subscriptions open as it serves; try again later",
+                TOO_MANY_SUBSCRIPTIONS,
+                {"retry-after": str(FULL_RETRY_AFTER_SECONDS)},
+            )
+        handed_over = False
+        try:
+            context = await _context(request)
+            query = await self._streams.admit(params, context, allowed)
+            if isinstance(query, Refusal):
+                refusal = {"errors": query.errors}
+                return json_response(refusal, query.status, media_type, query.headers)
+            scope = current_request()
+            stream_scope = new_request(
+                debug_upstream=scope is not None and scope.debug_upstream,
+                request_id=scope.request_id if scope is not None else None,
+            )
+            token = (context.caller and context.caller.visitor_refresh_token) or None
+            stream = EventStream(
+                lambda: self._streams.results(query, params, context, allowed, stream_scope),
+                self._keepalive,
+                self._slots.give_back,
+                [(VISITOR_SESSION_HEADER.encode(), token.encode())] if token else None,
+            )
+            handed_over = True
+            return stream
+        finally:
+            if not handed_over:
+                self._slots.give_back()
 
 
 async def _context(request: Request) -> Context:
@@ -129,6 +234,15 @@ async def _context(request: Request) -> Context:
         ) from None
 
 
+def _is_subscription(params: OperationParams) -> bool:
+    """Whether the operation's text (when sent) selects a subscription."""
+    try:
+        document = parse(params.query or "")
+        return get_operation_type(document, params.operation_name) == OperationType.SUBSCRIPTION
+    except (GraphQLError, RuntimeError):
+        return False
+
+
 def _visitor_session(context: Context) -> dict[str, str]:
     """The visitor session handed back to an anonymous client, so it stays one Wix visitor.
     Such a response belongs to one visitor: never stored by shared caches (`no-store`)."""
@@ -141,17 +255,7 @@ def _visitor_session(context: Context) -> dict[str, str]:
 def json_response(
     body: Any, status: int, media_type: str, headers: Mapping[str, str] | None = None
 ) -> Response:
-    return Response(_encode(body), status, dict(headers or {}), f"{media_type}; charset=utf-8")
-
-
-def _encode(body: Any) -> bytes:
-    """Compact UTF-8 JSON. orjson encodes a page of 50 bookings ~15x faster than `json`; what
-    it refuses (non-string keys, integers beyond 64 bits in a JSON scalar, a lone surrogate, or
-    nesting past 255 levels) takes `json`, whose ASCII escapes can encode any string."""
-    try:
-        return orjson.dumps(body)
-    except TypeError:
-        return json.dumps(body, separators=(",", ":")).encode("ascii")
+    return Response(encode_json(body), status, dict(headers or {}), f"{media_type}; charset=utf-8")
 
 
 def _wants_graphiql(request: Request, accept: str | None) -> bool:
