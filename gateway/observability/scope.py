@@ -59,6 +59,11 @@ def request_id_from(incoming: str | None) -> str:
     return uuid.uuid4().hex
 
 
+# A subscription is one operation that lives for hours, making calls per event: past this many
+# its calls are no longer recorded, so memory stays bounded (a page makes a few dozen at most).
+MAX_RECORDED_CALLS = 1000
+
+
 @contextmanager
 def request_scope(scope: RequestScope) -> Iterator[RequestScope]:
     token = _request.set(scope)
@@ -89,9 +94,10 @@ def operation_calls() -> Iterator[list[UpstreamCall]]:
 
 
 def add_call(call: UpstreamCall) -> None:
+    """Record `call` for the request and the operation, up to `MAX_RECORDED_CALLS` each."""
     scope = _request.get()
-    if scope is not None:
+    if scope is not None and len(scope.calls) < MAX_RECORDED_CALLS:
         scope.calls.append(call)
     calls = _operation_calls.get()
-    if calls is not None:
+    if calls is not None and len(calls) < MAX_RECORDED_CALLS:
         calls.append(call)

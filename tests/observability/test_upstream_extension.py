@@ -81,3 +81,21 @@ async def test_a_call_cut_by_the_deadline_is_listed_without_status() -> None:
     [call] = body["extensions"]["upstream"]
     assert (call["method"], call["path"], call["status"]) == ("POST", SERVICES_QUERY, None)
     assert call["ms"] >= 150
+
+
+def test_the_calls_recorded_for_one_operation_are_bounded() -> None:
+    """A subscription is one operation for hours: its call record stops growing."""
+    from gateway.observability.scope import (
+        MAX_RECORDED_CALLS,
+        RequestScope,
+        UpstreamCall,
+        add_call,
+        operation_calls,
+        request_scope,
+    )
+
+    call = UpstreamCall("bookings", "POST", "/x", 200, 1.0)
+    with request_scope(RequestScope("r")) as scope, operation_calls() as calls:
+        for _ in range(MAX_RECORDED_CALLS + 500):
+            add_call(call)
+    assert len(calls) == len(scope.calls) == MAX_RECORDED_CALLS
