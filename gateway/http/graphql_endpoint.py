@@ -44,10 +44,17 @@ from gateway.http.execution import (
     Outcome,
     error_body,
 )
-from gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, accepts_html, response_media_type
+from gateway.http.media import (
+    EVENT_STREAM,
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    accepts_event_stream,
+    accepts_html,
+    response_media_type,
+)
 from gateway.http.params import OperationParams, ProtocolError, from_body, from_query_string
 from gateway.http.persisted_queries import PersistedQueries
-from gateway.http.sse import EVENT_STREAM, EventStream, wants_event_stream
+from gateway.http.sse import EventStream
 from gateway.http.streams import (
     ALL_OPERATIONS,
     FULL_RETRY_AFTER_SECONDS,
@@ -119,7 +126,7 @@ class GraphQLEndpoint:
                 raise ProtocolError(
                     405, "Use GET or POST", METHOD_NOT_ALLOWED, {"allow": "GET, POST"}
                 )
-            if wants_event_stream(accept):
+            if accepts_event_stream(accept):
                 return await self._event_stream(request, media_type or JSON)
             if media_type is None:
                 raise ProtocolError(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 HTML = "text/html"
+EVENT_STREAM = "text/event-stream"
 _WILDCARDS = frozenset({"*/*", "application/*"})
 
 
@@ -31,6 +32,11 @@ def response_media_type(accept: str | None) -> str | None:
     if graphql_quality > 0 and graphql_quality >= json_quality:
         return GRAPHQL_RESPONSE_JSON
     return JSON if json_quality > 0 else None
+
+
+def accepts_event_stream(accept: str | None) -> bool:
+    """The client accepts `text/event-stream` (GraphQL over SSE), whatever else it accepts."""
+    return any(media_range == EVENT_STREAM and q > 0 for media_range, q in _ranges(accept or ""))
 
 
 def accepts_html(accept: str | None) -> bool:

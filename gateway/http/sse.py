@@ -27,7 +27,6 @@ from gateway.http.streams import StreamItem, encode_json, internal_error
 
 logger = logging.getLogger("gateway.subscriptions")
 
-EVENT_STREAM = "text/event-stream"
 HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     # Never cached, never compressed or buffered on the way (Nginx honours X-Accel-Buffering).
@@ -36,25 +35,6 @@ HEADERS = [
 ]
 KEEP_ALIVE = b":\n\n"
 COMPLETE = b"event: complete\ndata:\n\n"
-
-
-def wants_event_stream(accept: str | None) -> bool:
-    """The client accepts `text/event-stream` (q above 0), whatever else it accepts too."""
-    for entry in (accept or "").split(","):
-        media_range, *parameters = (part.strip() for part in entry.split(";"))
-        if media_range.lower() != EVENT_STREAM:
-            continue
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            return True
-    return False
 
 
 def next_event(payload: dict[str, object]) -> bytes:
