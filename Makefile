@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run sandbox test lint typecheck pytest faketime bench schema clean
+.PHONY: install web run sandbox test lint typecheck pytest faketime bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,otel]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# Browser assets (GraphiQL, the reference app) and the browser tests' driver, pinned and
+# integrity-checked by web/package-lock.json; skipped with a note when npm is missing (the
+# gateway then serves a page saying to run `make web`).
+WEB_STAMP := web/node_modules/.package-lock.json
+$(WEB_STAMP): web/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.package-lock.json; \
+	else echo "npm not found: GraphiQL and the reference app need 'make web' once Node.js is installed"; fi
+
+web: $(WEB_STAMP)
+
+install: $(STAMP) web
 
 run: install
 	$(BIN)/python -m gateway
