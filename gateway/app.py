@@ -31,6 +31,7 @@ from gateway.config import ENV_NAMES, ConfigurationError, Settings
 from gateway.graphql.loaders import Loaders
 from gateway.graphql.schema import schema
 from gateway.http.cors import cors_middleware
+from gateway.http.graphiql import GraphiQL
 from gateway.http.graphql_endpoint import graphql_routes
 from gateway.http.limits import BodySizeLimitMiddleware
 from gateway.http.persisted_queries import persisted_queries_from
@@ -125,9 +126,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             if redis is not None:
                 await redis.aclose()
 
+    graphiql = GraphiQL()  # the page at GET /graphql (browsers) and its files
     app = Starlette(
         routes=[
-            *graphql_routes(schema, settings, persisted, buckets),  # HTTP, SSE and WebSocket
+            *graphql_routes(schema, settings, persisted, buckets, graphiql),  # HTTP, SSE, WS
+            *graphiql.routes(),
             Route("/webhooks/wix", webhooks),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),

@@ -1,7 +1,8 @@
 """`/graphql`: GraphQL over HTTP on top of the Strawberry schema.
 
 - GET runs queries only (a mutation is 405) and carries `Cache-Control` (see `cache_control`);
-  a browser asking for HTML without a query gets GraphiQL.
+  a browser asking for HTML without a query gets GraphiQL (`graphiql`: the gateway serves its
+  files too).
 - POST takes `application/json`: one operation, or a batch (a JSON array) answered with an
   array. All operations of a batch share one context, so one set of DataLoaders, and run
   concurrently: their lookups by id are batched together into one Wix call per kind.
@@ -25,10 +26,9 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, parse
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_operation_type
 
@@ -44,6 +44,7 @@ from gateway.http.execution import (
     Outcome,
     error_body,
 )
+from gateway.http.graphiql import GraphiQL
 from gateway.http.media import (
     EVENT_STREAM,
     GRAPHQL_RESPONSE_JSON,
@@ -84,12 +85,13 @@ def graphql_routes(
     settings: Settings,
     persisted: PersistedQueries,
     buckets: Buckets | None = None,
+    graphiql: GraphiQL | None = None,
 ) -> list[BaseRoute]:
     """`/graphql` over HTTP (SSE included) and over WebSocket, sharing the persisted queries
     and the process's subscription slots."""
     slots = StreamSlots(settings.subscription_max_connections)
     return [
-        Route("/graphql", GraphQLEndpoint(schema, settings, persisted, slots)),
+        Route("/graphql", GraphQLEndpoint(schema, settings, persisted, slots, graphiql)),
         WebSocketRoute("/graphql", GraphQLWebSocket(schema, settings, persisted, slots, buckets)),
     ]
 
@@ -103,6 +105,7 @@ class GraphQLEndpoint:
         settings: Settings,
         persisted: PersistedQueries,
         slots: StreamSlots | None = None,
+        graphiql: GraphiQL | None = None,
     ) -> None:
         self._runner = OperationRunner(schema, persisted)
         self._streams = StreamRunner(schema, persisted)
@@ -110,7 +113,7 @@ class GraphQLEndpoint:
         self._keepalive = settings.subscription_keepalive_seconds
         self._cache_control = CacheControl(schema._schema, settings)
         self._max_batch_size = settings.max_batch_size
-        self._graphiql = get_graphql_ide_html("graphiql")
+        self._graphiql = graphiql or GraphiQL()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.respond(Request(scope, receive))
@@ -121,7 +124,7 @@ class GraphQLEndpoint:
         media_type = response_media_type(accept)
         try:
             if request.method == "GET" and _wants_graphiql(request, accept):
-                return HTMLResponse(self._graphiql)
+                return self._graphiql.page()
             if request.method not in ("GET", "POST"):
                 raise ProtocolError(
                     405, "Use GET or POST", METHOD_NOT_ALLOWED, {"allow": "GET, POST"}
