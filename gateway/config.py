@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,9 @@ _NOT_NEGATIVE = (
     "cache_site_properties_seconds",
     "cache_availability_seconds",
 )
+
+# An HTTP field name is a token (RFC 9110, section 5.1).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -143,12 +147,14 @@ class Settings:
     tracing: bool = False
     # HTTP protocol (gateway/http): operations per batched POST, automatic persisted queries,
     # a safelist (Apollo persisted-query manifest file: only its operations run), the largest
-    # request body, and the browser origins allowed by CORS (comma-separated; empty: none).
+    # request body, the browser origins allowed by CORS (comma-separated; empty: none), and the
+    # request headers their pages may send besides the default list (`gateway.http.cors`).
     max_batch_size: int = 10
     persisted_queries: bool = True
     persisted_query_manifest: str | None = None
     max_body_bytes: int = 1_048_576
     cors_origins: str = ""
+    cors_headers: str = ""
     # Subscriptions (graphql-transport-ws on ws(s)://.../graphql, and GraphQL over SSE): open
     # streams per process across both transports, operations in flight on one socket, the
     # wait for a socket's `connection_init`, how long a socket without an active operation
@@ -183,6 +189,12 @@ class Settings:
             normalize_allowed_origins(self.cors_origin_list)
         except ValueError as error:
             raise ConfigurationError(f"{ENV_NAMES['cors_origins']}: {error}") from None
+        for name in self.cors_header_list:
+            if name == "*" or not _HEADER_NAME.fullmatch(name):
+                raise ConfigurationError(
+                    f"{ENV_NAMES['cors_headers']}: {name!r} is not a header name "
+                    "(list names, comma-separated, e.g. x-tenant-id)"
+                )
         self._check_upstream()
 
     def _check_upstream(self) -> None:
@@ -222,6 +234,11 @@ class Settings:
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def cors_header_list(self) -> list[str]:
+        """Extra request headers allowed by CORS, lower-cased."""
+        return [name.strip().lower() for name in self.cors_headers.split(",") if name.strip()]
 
     @property
     def upstream_mode(self) -> str:
@@ -311,6 +328,7 @@ ENV_NAMES: dict[str, str] = {
     "persisted_query_manifest": "GATEWAY_PERSISTED_QUERY_MANIFEST",
     "max_body_bytes": "GATEWAY_MAX_BODY_BYTES",
     "cors_origins": "GATEWAY_CORS_ORIGINS",
+    "cors_headers": "GATEWAY_CORS_HEADERS",
     "subscription_max_connections": "GATEWAY_SUBSCRIPTION_MAX_CONNECTIONS",
     "subscription_max_per_connection": "GATEWAY_SUBSCRIPTION_MAX_PER_CONNECTION",
     "subscription_init_timeout": "GATEWAY_SUBSCRIPTION_INIT_TIMEOUT_SECONDS",
