@@ -10,8 +10,8 @@ with `extensions.code`). Bodies are read once and kept in memory, gzipped for cl
 accept it (GraphiQL's bundle is 3.5 MB, under 1 MB gzipped).
 
 When a listed file is missing (no Node.js, `make web` never ran) the page says what to run
-instead of loading forever; the files are looked for again on each request until all are
-there, so `make web` needs no restart.
+instead of loading forever. Each page load looks at `web/node_modules` again, so neither a
+first `make web` nor a new pin needs a restart.
 """
 
 from __future__ import annotations
@@ -99,15 +99,18 @@ class GraphiQL:
         return [Route(ASSET_PREFIX + "{path:path}", self.asset, methods=["GET"])]
 
     def page(self) -> HTMLResponse:
-        """GraphiQL, or the page saying to run `make web` (both 200: a page for people)."""
-        installed = self._find()
+        """GraphiQL, or the page saying to run `make web` (both 200: a page for people).
+
+        Each page looks at what is installed again, so `make web` (a first install or a new
+        pin) needs no restart: the page then names the new files."""
+        installed = self._scan()
         headers = {"cache-control": PAGE_CACHE_CONTROL, "vary": "Accept"}
         if installed is None:
             return HTMLResponse(missing_html(self._missing()), headers=headers)
         return HTMLResponse(installed.page, headers=headers)
 
     async def asset(self, request: Request) -> Response:
-        installed = self._find()
+        installed = self._installed or self._scan()  # the files the last page named
         if installed is None:
             return _not_found(
                 "GraphiQL's files are not installed: run `make web` (needs Node.js and npm)",
@@ -133,14 +136,18 @@ class GraphiQL:
             content = body.gzipped
         return Response(content, headers=headers, media_type=asset.media_type)
 
-    def _find(self) -> Installed | None:
-        """The installed files, or None while any is missing (looked for again next time)."""
-        if self._installed is None and not self._missing():
-            urls = {asset: _url(asset, self._version(asset)) for asset in ASSETS}
+    def _scan(self) -> Installed | None:
+        """The installed files by URL, or None while any is missing."""
+        if self._missing():
+            self._installed = None
+            return None
+        urls = {asset: _url(asset, self._version(asset)) for asset in ASSETS}
+        if self._installed is None or set(self._installed.files) != set(urls.values()):
             self._installed = Installed(
                 {url: (asset, self._path(asset)) for asset, url in urls.items()},
                 graphiql_html([urls[a] for a in STYLESHEETS], [urls[a] for a in SCRIPTS]),
             )
+            self._bodies.clear()
         return self._installed
 
     def _missing(self) -> list[str]:

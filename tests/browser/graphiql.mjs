@@ -4,27 +4,33 @@
 import { config, finish, open } from "./driver.mjs";
 import { graphqlExchanges, resultText, run, typeQuery, waitForEditor } from "./graphiql_page.mjs";
 
-const { query, expected } = config.params;
+const { query, expected, withoutWebCrypto, shots = "" } = config.params;
 const session = await open();
 const { page } = session;
+if (withoutWebCrypto) {
+  // As on a plain-HTTP page of a host other than localhost: no crypto.subtle.
+  await page.addInitScript(() => {
+    Object.defineProperty(Crypto.prototype, "subtle", { get: () => undefined });
+  });
+}
 const exchanges = graphqlExchanges(page);
 
 const opened = await page.goto(`${config.baseUrl}/graphql`);
 await waitForEditor(page);
-await session.screenshot("opened");
+await session.screenshot(`${shots}opened`);
 
 const typed = await typeQuery(page, query);
-await session.screenshot("typed");
+await session.screenshot(`${shots}typed`);
 
 await run(page);
 const result = await resultText(page, expected);
-await exchanges.waitFor(2);
-await session.screenshot("result");
+const sent = await exchanges.settled();
+await session.screenshot(`${shots}result`);
 
 await run(page); // again: the gateway knows the query by now
-await exchanges.waitFor(3);
+await exchanges.settled(sent + 1);
 const again = await resultText(page, expected);
-await session.screenshot("result-again");
+await session.screenshot(`${shots}result-again`);
 
 await session.browser.close();
 finish({

@@ -73,14 +73,15 @@ export function graphqlExchanges(page) {
     /** The exchanges of operations other than GraphiQL's introspection. */
     operations: () => all.filter((entry) => entry.operationName !== "IntrospectionQuery"),
     all: () => all,
-    async waitFor(count, timeout = 10_000) {
+    /** Until at least `count` operations were sent and every one sent is answered. */
+    async settled(count = 0, timeout = 10_000) {
       const deadline = Date.now() + timeout;
-      const answered = () => this.operations().filter((entry) => entry.status !== null);
-      while (answered().length < count) {
+      const sent = () => this.operations();
+      while (sent().length < count || sent().some((entry) => entry.status === null)) {
         if (Date.now() > deadline) throw new Error(`waited for ${count} answered POSTs`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      return this.operations();
+      return sent().length;
     },
   };
 }

@@ -99,7 +99,7 @@ def query_from_the_page(
     page_url: str, clock: Clock, name: str, **settings: str
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """What the page showed and sent, and the requests the gateway got."""
-    gateway = Recorded(create_app(Settings(gc_freeze=False, **settings), clock))  # type: ignore[arg-type]
+    gateway = Recorded(create_app(Settings(gc_freeze=False, **settings), clock))
     with serve(gateway) as base_url:
         result = run_script("cors_apollo", base_url, pageUrl=page_url, query=SERVICES, name=name)
     assert result["external"] == []

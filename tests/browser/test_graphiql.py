@@ -4,6 +4,8 @@ WebSocket while a booking is made."""
 
 from __future__ import annotations
 
+import pytest
+
 from gateway.app import create_app
 from gateway.clock import Clock
 from gateway.config import Settings
@@ -54,6 +56,41 @@ def test_a_typed_query_runs_as_a_persisted_query_with_no_internet(clock: Clock) 
     assert [exchange["hasQuery"] for exchange in result["introspection"]] == [False, True]
     for shot in ("01-opened", "02-typed", "03-result", "04-result-again"):
         assert (SCREENSHOTS / "graphiql" / f"{shot}.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("case", "settings", "without_web_crypto"),
+    [
+        ("apq-off", {"persisted_queries": False}, False),
+        ("no-web-crypto", {}, True),  # a plain-HTTP page on a host other than localhost
+    ],
+)
+def test_without_persisted_queries_the_text_is_sent(
+    clock: Clock, case: str, settings: dict[str, bool], without_web_crypto: bool
+) -> None:
+    with serve(create_app(Settings(gc_freeze=False, **settings), clock)) as base_url:
+        result = run_script(
+            "graphiql",
+            base_url,
+            query=SERVICES,
+            expected="Express Haircut",
+            withoutWebCrypto=without_web_crypto,
+            shots=f"{case}-",
+        )
+
+    assert result["external"] == []
+    assert result["consoleErrors"] == []
+    assert '"name": "Express Haircut"' in result["result"]
+    assert result["again"] == result["result"]
+    assert [(e["hasQuery"], e["sha256Hash"], e["hasData"]) for e in result["operations"]] == [
+        (True, None, True),
+        (True, None, True),
+    ]
+    introspection = [(e["hasQuery"], e["errorCodes"]) for e in result["introspection"]]
+    if without_web_crypto:
+        assert introspection == [(True, [])]
+    else:  # told once that this gateway has them off, the page stops trying
+        assert introspection == [(False, ["PERSISTED_QUERY_NOT_SUPPORTED"]), (True, [])]
 
 
 def test_a_subscription_shows_the_booking_made_meanwhile(clock: Clock) -> None:

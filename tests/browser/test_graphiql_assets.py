@@ -106,6 +106,23 @@ async def test_the_page_loads_each_listed_file_by_version(
         assert response.content == (root / package / file).read_bytes()
 
 
+async def test_a_new_pin_changes_the_urls_without_a_restart(
+    root: Path, http: httpx.AsyncClient
+) -> None:
+    install(root, "1.2.3")
+    old = "/graphiql/assets/graphiql@1.2.3/graphiql.min.js"
+    assert old in (await page(http)).text
+    assert (await http.get(old)).status_code == 200
+
+    install(root, "1.3.0")  # `make web` after a new pin
+    (root / "graphiql" / "graphiql.min.js").write_text("/* 1.3.0 */")
+    new = "/graphiql/assets/graphiql@1.3.0/graphiql.min.js"
+    assert new in (await page(http)).text
+    served = await http.get(new, headers={"accept-encoding": "identity"})
+    assert served.text == "/* 1.3.0 */"
+    assert (await http.get(old)).status_code == 404
+
+
 async def test_files_are_gzipped_for_clients_that_accept_it(
     root: Path, http: httpx.AsyncClient
 ) -> None:
