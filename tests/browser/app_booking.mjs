@@ -54,8 +54,9 @@ const clientErrors = {
 const bookRequestsBeforeFix = bookRequests();
 await session.screenshot("form-errors");
 
-// Fixed: booked.
+// Fixed: each error goes as its field is corrected; booked.
 await field("Last Name").fill("Rosen");
+const correctedError = await errorOf("Last Name");
 await field("Email").fill(email);
 await page.getByRole("button", { name: "Book", exact: true }).click();
 const outcome = page.locator(".outcome-region [data-outcome]");
@@ -123,6 +124,7 @@ finish({
   zoneNote,
   clientErrors,
   bookRequestsBeforeFix,
+  correctedError,
   booked,
   admin: { listed, allowedText, mine },
   link,

@@ -24,6 +24,10 @@ from tests.servers import serve
 ADMIN_KEY = "reference-app-test-key"
 HAIRCUT = "e5000000-0000-4000-8000-000000000002"
 BOOKING = "query Booking($id: ID!) { booking(id: $id) { status start contact { email } } }"
+SLOTS = (
+    "query Slots($id: ID!) { timeSlots(serviceId: $id, bookable: true, first: 3) "
+    "{ nodes { localStart localEnd resources { id } } } }"
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,13 +58,21 @@ def graphql(base_url: str, query: str, variables: dict[str, Any] | None = None) 
     return body["data"]
 
 
+def first_slots(base_url: str, service_id: str = HAIRCUT) -> list[dict[str, Any]]:
+    """The service's first bookable slots, as the API lists them (from the frozen "now")."""
+    nodes: list[dict[str, Any]] = graphql(base_url, SLOTS, {"id": service_id})["timeSlots"]["nodes"]
+    return nodes
+
+
 def test_book_list_link_and_cancel_an_appointment(gateway: str) -> None:
+    first = first_slots(gateway)[0]["localStart"]  # Monday 2 March, 10:20 London time
+
     result = run_script("app_booking", gateway, adminKey=ADMIN_KEY, email="maya@example.com")
 
     assert result["external"] == []
     assert result["consoleErrors"] == []
     # Slots as the gateway lists them: from the frozen "now" (Monday 09:00 London), local times.
-    assert result["slotStart"] == "2026-03-02T10:20:00"
+    assert result["slotStart"] == first
     assert "Europe/London" in result["zoneNote"]
     # The browser's checks (the gateway's rules) stopped the booking before any request.
     errors = result["clientErrors"]
@@ -69,10 +81,11 @@ def test_book_list_link_and_cancel_an_appointment(gateway: str) -> None:
     assert errors["firstName"]["invalid"] is None
     assert errors["focused"] == "last_name"
     assert result["bookRequestsBeforeFix"] == 0
+    assert result["correctedError"] == {"text": "", "invalid": None}
     booked = result["booked"]
     assert booked["outcome"] == "BookingCreated"
     assert booked["status"] == "CREATED"  # anonymous callers may not confirm
-    assert "Mon, 2 Mar 2026, 10:20 (Europe/London)" in booked["text"]
+    assert f"{first[11:16]} (Europe/London)" in booked["text"]
     # The business's view lists it, and finds it by the customer's email.
     assert result["admin"]["mine"] == [booked["bookingId"]]
     assert result["admin"]["allowedText"] == "The customer may cancel or reschedule it."
@@ -94,13 +107,15 @@ def test_book_list_link_and_cancel_an_appointment(gateway: str) -> None:
     booking = graphql(gateway, BOOKING, {"id": booked["bookingId"]})["booking"]
     assert booking == {
         "status": "CANCELED",
-        "start": "2026-03-02T10:20:00.000Z",
+        "start": f"{first}.000Z",  # London is on GMT in March: local time = UTC
         "contact": {"email": "maya@example.com"},
     }
     assert len(list((SCREENSHOTS / "app_booking").glob("*.png"))) >= 11
 
 
 def test_a_slot_taken_meanwhile_offers_the_nearest_free_times_on_a_phone(gateway: str) -> None:
+    first, second, _ = (slot["localStart"] for slot in first_slots(gateway))
+
     result = run_script("app_slot_taken", gateway, adminKey=ADMIN_KEY, email="ana@example.com")
 
     assert result["external"] == []
@@ -109,15 +124,16 @@ def test_a_slot_taken_meanwhile_offers_the_nearest_free_times_on_a_phone(gateway
     assert result["taken"]["booking"]["status"] == "CONFIRMED"
     unavailable = result["unavailable"]
     assert unavailable["outcome"] == "SlotUnavailable"
-    assert unavailable["alternatives"][0] == "2026-03-02T11:00:00"
-    assert result["picked"]["localStart"] not in unavailable["alternatives"]
+    assert result["picked"]["localStart"] == first
+    assert unavailable["alternatives"][0] == second
+    assert first not in unavailable["alternatives"]
     assert unavailable["overflow"] == 0  # nothing wider than the 390 px screen
-    assert "Mon 2 Mar, 11:00\u201311:30" in result["selected"]  # an en dash
+    assert f"{second[11:16]}\u2013" in result["selected"]  # an en dash follows
     assert result["focusedAfterPick"] == "Book"
-    assert "Mon, 2 Mar 2026, 11:00 (Europe/London)" in result["booked"]["text"]
+    assert f"{second[11:16]} (Europe/London)" in result["booked"]["text"]
     assert result["booked"]["overflow"] == 0
     booking = graphql(gateway, BOOKING, {"id": result["booked"]["bookingId"]})["booking"]
-    assert booking["start"] == "2026-03-02T11:00:00.000Z"
+    assert booking["start"] == f"{second}.000Z"
     assert booking["contact"] == {"email": "ana@example.com"}
 
 
@@ -142,13 +158,7 @@ def test_the_business_resolves_a_double_booking(gateway: str) -> None:
 def _double_booking(base_url: str) -> str:
     """Two customers on one staff member's slot, both confirmed as paid: the second is
     double-booked (Wix keeps a paid booking and flags it)."""
-    slots = graphql(
-        base_url,
-        "query($id: ID!) { timeSlots(serviceId: $id, bookable: true, first: 3) "
-        "{ nodes { localStart localEnd resources { id } } } }",
-        {"id": HAIRCUT},
-    )["timeSlots"]["nodes"]
-    slot = slots[-1]
+    slot = first_slots(base_url)[-1]
     ids = []
     for n in range(2):
         booking_input = {
@@ -175,3 +185,21 @@ def _double_booking(base_url: str) -> str:
         )
     assert confirmed["confirmOrDeclineBooking"]["booking"]["doubleBooked"] is True
     return ids[-1]
+
+
+def test_join_a_class_book_a_course_and_move_the_class_by_its_link(gateway: str) -> None:
+    result = run_script("app_class_course", gateway, adminKey=ADMIN_KEY, email="kemi@example.com")
+
+    assert result["external"] == []
+    assert result["consoleErrors"] == []
+    assert result["classSession"]["meta"] == "10 spots left"
+    assert result["levelError"] == "Experience level is required"
+    assert result["classBooked"]["outcome"] == "BookingCreated"
+    course = result["courseBooked"]
+    assert course["outcome"] == "BookingCreated"
+    assert "Pilates Foundations" in course["text"]
+    assert "course from" in course["text"]
+    assert result["moved"]["outcome"] == "BookingUpdated"
+    booking = graphql(gateway, BOOKING, {"id": result["classBooked"]["bookingId"]})["booking"]
+    assert booking["start"] == f"{result['moved']['movedTo']}.000Z"  # London = UTC in March
+    assert booking["contact"] == {"email": "kemi@example.com"}

@@ -100,6 +100,17 @@ export function bookingForm({ fields, submitLabel, onSubmit }) {
     if (focus && first) first.focus();
   }
 
+  // A field shown as wrong is checked again as it is corrected.
+  for (const c of controls) {
+    const recheck = () => {
+      if (!c.hasError()) return;
+      c.setError(problemWith(c.field, c.read()));
+      if (!controls.some((other) => other.hasError())) summary.replaceChildren();
+    };
+    c.element.addEventListener("input", recheck);
+    c.element.addEventListener("change", recheck);
+  }
+
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (submit.disabled) return;
@@ -183,6 +194,7 @@ function control(field) {
     element,
     read,
     focus: () => inputs[0].focus(),
+    hasError: () => error.textContent !== "",
     setError(message) {
       error.textContent = message ? `${field.label} ${message}` : "";
       for (const input of inputs) {

@@ -94,7 +94,7 @@ export function linkView(token) {
   }
 
   function done(result, success, options = {}) {
-    const panel = outcomeView(result, { success, ...options });
+    const panel = outcomeView(result, { success, details: false, ...options });
     panel.tabIndex = -1;
     show(outcome, panel);
     panel.focus();

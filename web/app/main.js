@@ -9,27 +9,25 @@ import { adminView } from "./admin-view.js";
 import { bookView } from "./book-view.js";
 import { linkView } from "./link-view.js";
 
+// [pattern, (match) => [title, element], the nav link of the page]
 const ROUTES = [
-  [/^#\/link\/(.+)$/, (match) => ["Your booking", linkView(decodeURIComponent(match[1]))]],
-  [/^#\/admin$/, () => ["Bookings for the business", adminView()]],
-  [/^(#\/?)?$/, () => ["Book a visit", bookView()]],
+  [/^#\/link\/(.+)$/, (match) => ["Your booking", linkView(decodeURIComponent(match[1]))], null],
+  [/^#\/admin$/, () => ["Bookings for the business", adminView()], "#/admin"],
+  [/^(#\/?)?$/, () => ["Book a visit", bookView()], "#/"],
 ];
 
 const main = document.getElementById("main");
 
 function route({ focus }) {
-  for (const [pattern, view] of ROUTES) {
+  for (const [pattern, view, current] of ROUTES) {
     const match = location.hash.match(pattern);
     if (!match) continue;
     const [title, element] = view(match);
     document.title = `${title} · Riverside reference app`;
     main.replaceChildren(element);
     for (const link of document.querySelectorAll("nav a")) {
-      if (link.getAttribute("href") === (location.hash.startsWith("#/admin") ? "#/admin" : "#/")) {
-        link.setAttribute("aria-current", "page");
-      } else {
-        link.removeAttribute("aria-current");
-      }
+      if (link.getAttribute("href") === current) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
     }
     if (focus) main.querySelector("h1")?.focus(); // screen readers hear the new page
     return;

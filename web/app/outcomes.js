@@ -54,16 +54,17 @@ const TITLES = {
 
 /**
  * The outcome as a panel; `onAlternative(slot)` makes the alternatives of SlotUnavailable
- * pickable, `timeZone` is the business's (for dates the outcome gives as UTC instants).
+ * pickable, `timeZone` is the business's (for dates the outcome gives as UTC instants);
+ * `details: false` leaves out the booking (when the page shows it anyway).
  */
-export function outcomeView(outcome, { onAlternative, success, timeZone = "UTC" } = {}) {
+export function outcomeView(outcome, { onAlternative, success, timeZone = "UTC", details = true } = {}) {
   const kind = outcome.__typename;
   const ok = SUCCESSES.has(kind);
   const body = [];
   if (ok && success) body.push(h("p", {}, success));
   if (outcome.message) body.push(h("p", {}, outcome.message));
   if (outcome.note) body.push(h("p", {}, outcome.note));
-  if (outcome.booking) body.push(bookingDetails(outcome.booking));
+  if (outcome.booking && details) body.push(bookingDetails(outcome.booking));
   if (kind === "SlotUnavailable" && outcome.alternatives?.length && onAlternative) {
     body.push(
       h("p", {}, "The nearest free times:"),
