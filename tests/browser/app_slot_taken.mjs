@@ -73,6 +73,8 @@ const unavailable = {
   alternatives: await alternatives.evaluateAll((buttons) => buttons.map((b) => b.dataset.localStart)),
   overflow: await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
 };
+// The times are listed again: the lost one is gone.
+await page.locator(`.times [data-local-start="${picked.localStart}"]`).waitFor({ state: "detached" });
 await session.screenshot("phone-slot-taken");
 
 await alternatives.first().click();

@@ -78,7 +78,7 @@ export function bookView() {
   }
 
   function pickService(service) {
-    Object.assign(state, { service, slot: null, resourceId: null, fields: null, form: null });
+    Object.assign(state, { service, slot: null, resourceId: null, fields: null, form: null, picker: null });
     state.fieldsPromise = loadFields(service);
     renderServices();
     show(outcome);
@@ -192,6 +192,7 @@ export function bookView() {
     });
     panel.tabIndex = -1;
     show(outcome, panel);
+    if (result.__typename === "SlotUnavailable") state.picker?.refresh(); // drop the lost time
     if (result.__typename === "FormInvalid") {
       state.form.showErrors(result.fieldErrors);
       return;

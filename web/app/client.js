@@ -34,10 +34,9 @@ const postSecrets = mapExchange({
 
 export const client = new Client({
   url: new URL("/graphql", location.href).href,
+  // No document cache (cacheExchange): slots and bookings must be fresh, and what may be
+  // cached is cached by HTTP (see above).
   exchanges: [persistedExchange({ generateHash: sha256Hex }), postSecrets, fetchExchange],
-  // No document cache: freshness of slots and bookings matters more here, and cacheable
-  // queries are cached by HTTP (see above).
-  requestPolicy: "network-only",
 });
 
 export const adminKey = {

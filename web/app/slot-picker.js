@@ -12,9 +12,10 @@ export function slotPicker({ load, onPick, empty = "No free times in the next se
   let day = null;
   let picked = null;
 
-  async function more() {
+  async function more({ fresh = false } = {}) {
     try {
-      const page = await load(cursor);
+      const page = await load(fresh ? null : cursor);
+      if (fresh) slots.length = 0;
       slots.push(...page.nodes);
       cursor = page.pageInfo.endCursor;
       hasMore = page.pageInfo.hasNextPage;
@@ -31,6 +32,7 @@ export function slotPicker({ load, onPick, empty = "No free times in the next se
       return;
     }
     const days = [...new Set(slots.map((slot) => dayOf(slot.localStart)))];
+    if (!days.includes(day)) day = days[0];
     const times = slots.filter((slot) => dayOf(slot.localStart) === day);
     const timesLabel = uid("times");
     show(
@@ -53,7 +55,7 @@ export function slotPicker({ load, onPick, empty = "No free times in the next se
         { class: "times", role: "group", "aria-labelledby": timesLabel },
         times.map((slot) => timeButton(slot)),
       ),
-      hasMore ? actionButton("Show later times", more, { class: "link-button" }) : null,
+      hasMore ? actionButton("Show later times", () => more(), { class: "link-button" }) : null,
     );
   }
 
@@ -86,6 +88,12 @@ export function slotPicker({ load, onPick, empty = "No free times in the next se
     element.querySelector(".days [aria-pressed=true]")?.focus();
   }
 
+  /** List again from the start (after a slot was lost), keeping the day shown. */
+  function refresh() {
+    picked = null;
+    return more({ fresh: true });
+  }
+
   more();
-  return { element, reset: () => ((picked = null), render()) };
+  return { element, refresh, reset: () => ((picked = null), render()) };
 }
