@@ -113,6 +113,7 @@ export function adminView() {
     return [
       h("h3", {}, heading(booking)),
       bookingDetails(booking),
+      booking.doubleBooked && !over ? h("p", { class: "notice notice-error" }, "Double-booked: resolve it below.") : null,
       h("p", { class: "hint" }, may.length ? `The customer may ${may.join(" or ")} it.` : "The customer can't change it any more."),
       h(
         "div",
