@@ -23,7 +23,13 @@ $(WEB_STAMP): web/package-lock.json
 		cd web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.package-lock.json; \
 	else echo "npm not found: GraphiQL and the reference app need 'make web' once Node.js is installed"; fi
 
-web: $(WEB_STAMP)
+# The reference app (web/app/ -> web/dist/app/, served at /app/), rebuilt when its sources change.
+WEB_APP := web/dist/app/index.html
+$(WEB_APP): $(WEB_STAMP) web/build.mjs $(wildcard web/app/*)
+	@if [ -d web/node_modules/esbuild ]; then node web/build.mjs; \
+	else echo "web/node_modules missing: the reference app needs 'make web' once npm is installed"; fi
+
+web: $(WEB_STAMP) $(WEB_APP)
 
 install: $(STAMP) web
 

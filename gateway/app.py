@@ -30,6 +30,7 @@ from gateway.clock import Clock
 from gateway.config import ENV_NAMES, ConfigurationError, Settings
 from gateway.graphql.loaders import Loaders
 from gateway.graphql.schema import schema
+from gateway.http.app_page import app_page_routes
 from gateway.http.cors import cors_middleware
 from gateway.http.graphiql import GraphiQL
 from gateway.http.graphql_endpoint import graphql_routes
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
+            *app_page_routes(),  # the reference booking app, /app/ (`make web` builds it)
         ],
         # Outermost first: every request gets its id and log line, refused ones included;
         # refusals carry CORS headers so that browser apps can read them.
