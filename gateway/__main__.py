@@ -50,6 +50,7 @@ def serve_gateway(args: argparse.Namespace) -> None:
     _say(f"Upstream: {_upstream(settings)}", settings.log_format == "json")
     json_logs = settings.log_format == "json"
     _say(f"GraphiQL: {_url(settings.host, settings.port)}/graphql", json_logs)
+    _say(f"Reference app: {_url(settings.host, settings.port)}/app/", json_logs)
     if settings.workers == 1:
         from gateway.app import create_app
 
