@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         from gateway.sandbox.app import build_sandbox_app, control_routes
         from gateway.sandbox.state import Sandbox
 
-        sandbox = Sandbox.open(settings.sandbox_db, clock)
+        demo_bookings = settings.sandbox_demo_bookings
+        sandbox = Sandbox.open(settings.sandbox_db, clock, demo_bookings=demo_bookings)
         transport = httpx.ASGITransport(app=build_sandbox_app(sandbox))
         sandbox_controls = control_routes(sandbox)
     observability.configure(settings)
