@@ -25,7 +25,7 @@ sent for them: they are the demo's starting data, not changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from gateway.sandbox.state import Sandbox
 
 Doc = dict[str, Any]
+Step = Callable[[Doc], Doc]  # what follows the create: confirm, decline, cancel
 MAYA = {"first_name": "Maya", "last_name": "Patel", "email": ids.EMAIL_MAYA}
 NOAH = {"first_name": "Noah", "last_name": "Williams", "email": ids.EMAIL_NOAH}
 SAM = {"first_name": "Sam", "last_name": "Taylor", "email": "sam.taylor@example.com"}
@@ -46,26 +47,33 @@ DAYS_LOOKED_AHEAD = 7  # for the first bookable slot from a given day
 
 
 def seed_demo_bookings(sandbox: Sandbox) -> list[Doc]:
-    """Make the demo bookings (see the module's table); their final documents, in that order."""
+    """Make the demo bookings (see the module's table); their final documents, in that order.
+    Each slot is looked up just before it is booked, so none is taken twice; a booking whose
+    service has no bookable slot in the week from its day is left out."""
     today = sandbox.clock.now().astimezone(ZoneInfo(ids.TIME_ZONE)).date()
     demo = _Demo(sandbox, today)
-    haircut = demo.slot(ids.SERVICE_HAIRCUT, 1)
-    massage = demo.slot(ids.SERVICE_MASSAGE, 2, answers=MASSAGE_ANSWERS)
-    consultation = demo.slot(ids.SERVICE_CONSULTATION, 3)
-    facial = demo.slot(ids.SERVICE_FACIAL, 4)
-    request = demo.slot(ids.SERVICE_CONSULTATION, 4)
-    conflict = demo.slot(ids.SERVICE_HAIRCUT, 3)
-    made = [
-        demo.confirmed(demo.create(haircut, MAYA)),
-        demo.create(massage, MAYA),
-        demo.confirmed(demo.create(consultation, MAYA)),  # manual approval: PENDING
-        demo.canceled(demo.confirmed(demo.create(facial, MAYA))),
-        demo.declined(demo.create(request, NOAH)),
-    ]
+    made: list[Doc] = []
+
+    def book(service_id: str, days_ahead: int, customer: Doc, *then: Step) -> None:
+        slot = demo.slot(service_id, days_ahead)
+        if slot is None:
+            return
+        booking = demo.create(slot, customer)
+        for step in then:
+            booking = step(booking)
+        made.append(booking)
+
+    book(ids.SERVICE_HAIRCUT, 1, MAYA, demo.confirmed)
+    book(ids.SERVICE_MASSAGE, 2, {**MAYA, **MASSAGE_ANSWERS})
+    book(ids.SERVICE_CONSULTATION, 3, MAYA, demo.confirmed)  # manual approval: PENDING
+    book(ids.SERVICE_FACIAL, 4, MAYA, demo.confirmed, demo.canceled)
+    book(ids.SERVICE_CONSULTATION, 4, NOAH, demo.declined)
     # Two customers create the same slot (a CREATED booking holds nothing), both pay: Wix
     # confirms the second one double-booked.
-    pair = [demo.create(conflict, NOAH), demo.create(conflict, SAM)]
-    made += [demo.confirmed(booking, paid=True) for booking in pair]
+    conflict = demo.slot(ids.SERVICE_HAIRCUT, 3)
+    if conflict is not None:
+        pair = [demo.create(conflict, NOAH), demo.create(conflict, SAM)]
+        made += [demo.confirmed(booking, paid=True) for booking in pair]
     return made
 
 
@@ -78,8 +86,9 @@ class _Demo:
         """The route's handler, as the owner's API key calls it (its webhooks are not sent)."""
         return route.handler(self.sandbox, Call(params, {}, body))
 
-    def slot(self, service_id: str, days_ahead: int, answers: Doc | None = None) -> _Slot:
-        """The first bookable slot of the service from `days_ahead` days after today."""
+    def slot(self, service_id: str, days_ahead: int) -> Doc | None:
+        """The first bookable slot of the service from `days_ahead` days after today, as Create
+        Booking takes it (`bookedEntity.slot`); None when the week from that day has none."""
         day = self.today + timedelta(days=days_ahead)
         listed = self.call(
             time_slots.list_availability,
@@ -93,8 +102,10 @@ class _Demo:
                 "cursorPaging": {"limit": 1},
             },
         )
+        if not listed["timeSlots"]:
+            return None
         found = listed["timeSlots"][0]
-        entity = {
+        return {
             "serviceId": service_id,
             "scheduleId": found["scheduleId"],
             "startDate": found["localStartDate"],
@@ -103,16 +114,16 @@ class _Demo:
             "resource": {"id": found["availableResources"][0]["resources"][0]["id"]},
             "location": {"id": found["location"]["id"], "locationType": "OWNER_BUSINESS"},
         }
-        return _Slot(entity, answers or {})
 
-    def create(self, slot: _Slot, customer: Doc) -> Doc:
+    def create(self, slot: Doc, answers: Doc) -> Doc:
+        """Create Booking with the form's answers (the customer's contact fields among them)."""
         body = {
             "booking": {
-                "bookedEntity": {"slot": slot.entity},
+                "bookedEntity": {"slot": slot},
                 "totalParticipants": 1,
                 "selectedPaymentOption": "OFFLINE",
             },
-            "formSubmission": {**customer, **slot.answers},
+            "formSubmission": answers,
         }
         return dict(self.call(bookings_writer.create_booking, body)["booking"])
 
@@ -129,11 +140,3 @@ class _Demo:
     def canceled(self, booking: Doc) -> Doc:
         body = {"revision": booking["revision"]}
         return dict(self.call(bookings_writer.cancel, body, bookingId=booking["id"])["booking"])
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """A `bookedEntity.slot` as Create Booking takes it, and the answers its form needs."""
-
-    entity: Doc
-    answers: Doc
