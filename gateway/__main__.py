@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import copy
 import logging
+import os
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from gateway.config import ConfigurationError, Settings
+from gateway.config import ENV_NAMES, ConfigurationError, Settings
 from gateway.observability.logs import JsonFormatter
 
 SANDBOX_PORT = 8081
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def serve_gateway(args: argparse.Namespace) -> None:
+    demo_bookings_by_default()
     overrides = {
         name: getattr(args, name)
         for name in ("host", "port", "workers", "log_level")
@@ -74,6 +77,15 @@ def serve_gateway(args: argparse.Namespace) -> None:
         factory=True,
         workers=settings.workers,
     )
+
+
+def demo_bookings_by_default(environ: MutableMapping[str, str] = os.environ) -> None:
+    """`python -m gateway` is the demo: its embedded sandbox starts with the demo bookings
+    unless SANDBOX_DEMO_BOOKINGS says otherwise. Set in the environment, which `--workers`
+    processes read too (an app built in code, `create_app(Settings())`, starts with none)."""
+    name = ENV_NAMES["sandbox_demo_bookings"]
+    if not environ.get(name, "").strip():
+        environ[name] = "true"
 
 
 def serve_sandbox(args: argparse.Namespace) -> None:

@@ -2,7 +2,8 @@
 
 With `GATEWAY_UPSTREAM=sandbox` (the default when no Wix variable is set) the upstream is the
 embedded sandbox, reached through an in-process ASGI transport, so `python -m gateway` needs no
-second port and no network. With `wix` the sandbox package is never imported.
+second port and no network; its `/_sandbox/...` controls (clock, faults, reset...) are served
+here too. With `wix` the sandbox package is never imported.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from gateway import observability
 from gateway.bookings.outbox import SqliteOutbox, outbox_from
@@ -85,12 +86,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     clock = clock or Clock()
     sandbox: Sandbox | None = None
     transport: httpx.AsyncBaseTransport | None = None
+    sandbox_controls: list[BaseRoute] = []  # `/_sandbox/...`, in sandbox mode only
     if settings.uses_embedded_sandbox:
-        from gateway.sandbox.app import build_sandbox_app
+        from gateway.sandbox.app import build_sandbox_app, control_routes
         from gateway.sandbox.state import Sandbox
 
-        sandbox = Sandbox.open(settings.sandbox_db, clock)
+        demo_bookings = settings.sandbox_demo_bookings
+        sandbox = Sandbox.open(settings.sandbox_db, clock, demo_bookings=demo_bookings)
         transport = httpx.ASGITransport(app=build_sandbox_app(sandbox))
+        sandbox_controls = control_routes(sandbox)
     observability.configure(settings)
     # One Redis connection pool for everything shared by replicas (cache, persisted queries,
     # rate limits, idempotency keys); None keeps all of them in process.
@@ -137,6 +141,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
             *app_page_routes(),  # the reference booking app, /app/ (`make web` builds it)
+            *sandbox_controls,
         ],
         # Outermost first: every request gets its id and log line, refused ones included;
         # refusals carry CORS headers so that browser apps can read them.

@@ -90,6 +90,10 @@ class Settings:
     wix_site_id: str | None = None
     wix_base_url: str | None = None
     sandbox_db: str = ":memory:"
+    # The embedded sandbox's demo bookings (gateway/sandbox/demo_bookings.py): on for the demo
+    # (`python -m gateway` sets it unless SANDBOX_DEMO_BOOKINGS does), off for apps built in
+    # code, such as the tests', which start with no bookings.
+    sandbox_demo_bookings: bool = False
     # Callers (gateway/identity): admin secrets (comma-separated) that act with the API key, and
     # the Wix Headless OAuth client whose visitor tokens anonymous callers get.
     admin_keys: str = ""
@@ -285,6 +289,7 @@ ENV_NAMES: dict[str, str] = {
     "wix_site_id": "WIX_SITE_ID",
     "wix_base_url": "WIX_BASE_URL",
     "sandbox_db": "SANDBOX_DB",
+    "sandbox_demo_bookings": "SANDBOX_DEMO_BOOKINGS",
     "admin_keys": "GATEWAY_ADMIN_KEYS",
     "wix_client_id": "WIX_CLIENT_ID",
     "wix_webhook_public_key": "WIX_WEBHOOK_PUBLIC_KEY",

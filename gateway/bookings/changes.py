@@ -10,6 +10,7 @@ is now.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from gateway.bookings.flow import FlowContext, Json
 from gateway.bookings.outcomes import (
@@ -117,17 +118,19 @@ async def _after_lost_answer(
 ) -> Changed:
     """The change's answer was lost: read the booking back. One revision past ours is our change
     (`BookingUpdated`); further, someone else changed it too (`RevisionConflict` with the booking
-    as it is); unchanged, nothing was done and the error stands, naming the booking."""
+    as it is); unchanged, nothing was done and the error stands, naming the booking. A booking
+    gone or moved on may hold our change too: those outcomes say `answer_lost` (they keep the
+    idempotency key, as a change does)."""
     error.extensions["bookingId"] = booking_id
     current = await read_booking(ctx, booking_id)  # a failed read: the error stands
     if current is None:
-        return not_found("booking", booking_id)
+        return replace(not_found("booking", booking_id), answer_lost=True)
     booking: Json = current["booking"]
     advanced = int(booking["revision"]) - int(revision)
     if advanced == 1:
         return BookingUpdated(booking)
     if advanced > 1:
-        return revision_conflict(booking)
+        return replace(revision_conflict(booking), answer_lost=True)
     raise error
 
 

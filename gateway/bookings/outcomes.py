@@ -2,7 +2,16 @@
 
 `to_json()` is the JSON an idempotent replay stores (`{"__typename": <GraphQL type>, ...}`, the
 fields in camelCase) and `outcome_from_json` reads it back, so a result stored by any version
-renders like the first answer. Fields marked `OPTIONAL` are left out of the JSON when None.
+renders like the first answer. Fields marked `OPTIONAL` are left out of the JSON when they hold
+their default.
+
+`changed_wix` says whether the flow changed Wix on its way to the outcome (or may have): such an
+outcome holds its idempotency key (the same key and input replay it, another input is refused),
+while one that changed nothing releases it, so the caller may correct the input and send it
+again with the same key (`gateway.graphql.bookings.mutations.idempotent`). Successes changed Wix;
+failures did not, unless they say otherwise: the booking Wix declined at confirmation
+(`declined_booking_id`), the package made and cancelled again (`package_id`), or what a change
+whose answer was lost read back (`answer_lost`).
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from typing import Any, ClassVar, Self
 from gateway.bookings.flow import Json
 
 TYPENAME = "__typename"
-OPTIONAL: Any = {"optional": True}  # a field the JSON omits when it is None
+OPTIONAL: Any = {"optional": True}  # a field the JSON omits when it holds its default
 _TYPES: dict[str, type[Outcome]] = {}
 
 
@@ -27,6 +36,8 @@ class Outcome:
     """Base of the outcome dataclasses; the class name is the GraphQL type's name."""
 
     __dataclass_fields__: ClassVar[dict[str, Any]]
+    # Whether outcomes of this type changed Wix; `changed_wix` may decide per outcome.
+    changes_wix: ClassVar[bool] = False
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
@@ -36,10 +47,16 @@ class Outcome:
         data: Json = {TYPENAME: type(self).__name__}
         for item in dataclasses.fields(self):
             value = getattr(self, item.name)
-            if value is None and item.metadata.get("optional"):
+            if item.metadata.get("optional") and value == item.default:
                 continue
             data[_camel(item.name)] = value
         return data
+
+    @property
+    def changed_wix(self) -> bool:
+        """Whether the flow changed Wix (or may have) on its way to this outcome: then the
+        outcome holds its idempotency key; otherwise the key is released."""
+        return self.changes_wix
 
     @classmethod
     def from_json(cls, data: Json) -> Self:
@@ -61,11 +78,13 @@ def outcome_from_json(data: Json) -> Outcome:
 
 @dataclass(frozen=True)
 class BookingCreated(Outcome):
+    changes_wix: ClassVar[bool] = True
     booking: Json  # as Wix returned it; `status` is its final status
 
 
 @dataclass(frozen=True)
 class BookingUpdated(Outcome):
+    changes_wix: ClassVar[bool] = True
     booking: Json
 
 
@@ -81,6 +100,10 @@ class SlotUnavailable(Outcome):
     alternatives: list[Json]
     time_zone: str
     declined_booking_id: str | None = field(default=None, metadata=OPTIONAL)
+
+    @property
+    def changed_wix(self) -> bool:
+        return self.declined_booking_id is not None
 
 
 def slot_unavailable(
@@ -144,6 +167,10 @@ class ClassFull(Outcome):
     waiting_list_available: bool
     declined_booking_id: str | None = field(default=None, metadata=OPTIONAL)
 
+    @property
+    def changed_wix(self) -> bool:
+        return self.declined_booking_id is not None
+
 
 def class_full(remaining: int, waiting_list_available: bool) -> ClassFull:
     message = f"The class session has {remaining} open spot(s) left"
@@ -157,10 +184,18 @@ class CourseFull(Outcome):
     remaining: int
     declined_booking_id: str | None = field(default=None, metadata=OPTIONAL)
 
+    @property
+    def changed_wix(self) -> bool:
+        return self.declined_booking_id is not None
+
 
 def course_full(capacity: int, remaining: int) -> CourseFull:
     message = f"The course has {remaining} of {capacity} place(s) left"
     return CourseFull(message, capacity, remaining)
+
+
+# What a change whose answer was lost read back: its write may have landed.
+ANSWER_LOST_HELP = "set when the flow's write was sent and its answer lost"
 
 
 @dataclass(frozen=True)
@@ -168,6 +203,11 @@ class RevisionConflict(Outcome):
     message: str
     current_revision: str | None
     booking: Json  # as it is now
+    answer_lost: bool = field(default=False, metadata=OPTIONAL)  # ANSWER_LOST_HELP
+
+    @property
+    def changed_wix(self) -> bool:
+        return self.answer_lost
 
 
 def revision_conflict(booking: Json) -> RevisionConflict:
@@ -194,6 +234,11 @@ def not_allowed(action: str, reason: str, code: str | None) -> NotAllowed:
 class NotFound(Outcome):
     message: str
     id: str
+    answer_lost: bool = field(default=False, metadata=OPTIONAL)  # ANSWER_LOST_HELP
+
+    @property
+    def changed_wix(self) -> bool:
+        return self.answer_lost
 
 
 def not_found(kind: str, id_: str, message: str | None = None) -> NotFound:
@@ -215,11 +260,13 @@ def idempotency_key_reused(key: str) -> IdempotencyKeyReused:
 
 @dataclass(frozen=True)
 class PackageBooked(Outcome):
+    changes_wix: ClassVar[bool] = True
     multi_service_booking: Json
 
 
 @dataclass(frozen=True)
 class PackageUpdated(Outcome):
+    changes_wix: ClassVar[bool] = True
     multi_service_booking: Json  # fewer than two bookings: Wix dissolved the package
 
 
@@ -233,9 +280,14 @@ class PackageUnavailable(Outcome):
     time_zone: str
     package_id: str | None = field(default=None, metadata=OPTIONAL)
 
+    @property
+    def changed_wix(self) -> bool:
+        return self.package_id is not None
+
 
 @dataclass(frozen=True)
 class AnonymousLink(Outcome):
+    changes_wix: ClassVar[bool] = True  # Wix minted the token
     token: str  # a credential
     allowed_anonymous_actions: Json
 
@@ -247,6 +299,7 @@ class InvalidAnonymousToken(Outcome):
 
 @dataclass(frozen=True)
 class DoubleBookingResolved(Outcome):
+    changes_wix: ClassVar[bool] = True
     booking: Json
     strategy: str  # a `DoubleBookingStrategy` value
     note: str | None  # what is left to do (e.g. a refund)

@@ -43,7 +43,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from gateway.graphql.field_plans import FieldPlan, Kind, Selection, plan_selection
+from gateway.graphql.field_plans import FieldPlan, Kind, Selection, completes, fits, plan_selection
 
 _LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
 _SEQUENCES = (list, tuple)
@@ -220,7 +220,7 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return Undefined
         field: GraphQLField = plan.field  # type: ignore[assignment]
         try:
-            if plan.object_type is not None:
+            if plan.object_type is not None and fits(plan.object_class, value):
                 completed = self._object(plan.object_type, details, path, value)
             elif plan.item_type is not None and isinstance(value, _SEQUENCES):
                 completed = self._items(plan, parent_type, value, details, nodes, path)
@@ -273,7 +273,7 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """graphql-core's `complete_iterable_value` for a list of plain objects or leaves; an
         item that is null, an exception or awaitable is completed by graphql-core."""
         item_type: GraphQLOutputType = plan.item_type  # type: ignore[assignment]
-        item_object = plan.item_object
+        item_object, item_class = plan.item_object, plan.item_class
         selection = self._subselection(item_object, details) if item_object else None
         is_awaitable = self.is_awaitable
         completed: list[Any] = []
@@ -283,7 +283,11 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for index, item in enumerate(items):
                 item_path = path.add_key(index, None)
-                if item is None or not self._plain(item):
+                if (
+                    item is None
+                    or not self._plain(item)
+                    or (item_class is not None and not fits(item_class, item))
+                ):
                     if info is None:
                         field: GraphQLField = plan.field  # type: ignore[assignment]
                         info = self.build_resolve_info(field, nodes, parent_type, path)
@@ -371,7 +375,7 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if isinstance(return_type, GraphQLNonNull):
             return_type = return_type.of_type  # completing a value that is not null gives one
         type_class = type(return_type)
-        if type_class is GraphQLObjectType and return_type.is_type_of is None:  # type: ignore[union-attr]
+        if type_class is GraphQLObjectType and completes(return_type, result):  # type: ignore[arg-type]
             if position_context is None:
                 return self._object(return_type, field_details_list, path, result)  # type: ignore[arg-type]
             return self.collect_and_execute_subfields(

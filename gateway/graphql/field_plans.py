@@ -5,6 +5,12 @@ A field qualifies when it is an exact Strawberry field without arguments and wit
 extensions (permission classes are extensions): an attribute (no resolver), or a resolver whose
 parameters are only the source (`self`, `root`, `strawberry.Parent`) and `info`. Everything
 else is `GENERAL`: graphql-core and Strawberry execute it as usual.
+
+An object type qualifies when graphql-core has no `is_type_of` to call for it, or when its
+`is_type_of` is the one Strawberry derives for a type that implements interfaces (`Node`,
+`Failure`): that check passes every instance of exactly the type's class that was not cast
+(`strawberry.cast`), so such values are completed without calling it (`fits`); any other value
+takes graphql-core's path, which calls it.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
 
 
@@ -45,8 +53,10 @@ class FieldPlan:
     nullable: bool = True  # LEAF, ATTRIBUTE
     leaf_type: GraphQLLeafType | None = None  # LEAF
     object_type: GraphQLObjectType | None = None  # ATTRIBUTE: a plain object type
+    object_class: type | None = None  # ... whose values must be of this class (`fits`)
     item_type: GraphQLOutputType | None = None  # ATTRIBUTE: a list's items, if plain
     item_object: GraphQLObjectType | None = None  # ... an object type
+    item_class: type | None = None  # ... whose values must be of this class (`fits`)
     item_leaf: GraphQLLeafType | None = None  # ... or a scalar or enum type
     definition: StrawberryField | None = None  # METHOD
     method: Callable[..., Any] | None = None  # METHOD: the resolver function
@@ -138,7 +148,15 @@ def _attribute(field: GraphQLField, attribute: str) -> FieldPlan:
     if isinstance(named, GraphQLScalarType | GraphQLEnumType):
         return FieldPlan(Kind.LEAF, field, attribute, nullable, leaf_type=named)
     if not isinstance(named, GraphQLList):
-        return FieldPlan(Kind.ATTRIBUTE, field, attribute, nullable, object_type=_plain(named))
+        object_type = _plain(named)
+        return FieldPlan(
+            Kind.ATTRIBUTE,
+            field,
+            attribute,
+            nullable,
+            object_type=object_type,
+            object_class=exact_class(object_type) if object_type else None,
+        )
     item = _unwrapped(named.of_type)
     item_leaf = item if isinstance(item, GraphQLScalarType | GraphQLEnumType) else None
     item_object = _plain(item)
@@ -149,6 +167,7 @@ def _attribute(field: GraphQLField, attribute: str) -> FieldPlan:
         nullable,
         item_type=named.of_type if item_leaf or item_object else None,
         item_object=item_object,
+        item_class=exact_class(item_object) if item_object else None,
         item_leaf=item_leaf,
     )
 
@@ -158,7 +177,50 @@ def _unwrapped(type_: Any) -> Any:
 
 
 def _plain(type_: Any) -> GraphQLObjectType | None:
-    """`type_` when it is an object type without an `is_type_of` check."""
-    if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+    """`type_` when it is an object type without an `is_type_of` check, or with Strawberry's
+    check of a type that implements interfaces (`exact_class`)."""
+    if isinstance(type_, GraphQLObjectType) and (
+        type_.is_type_of is None or exact_class(type_) is not None
+    ):
         return type_
     return None
+
+
+# Per object type with an `is_type_of`: the class whose instances pass it, if Strawberry derived
+# it from the type's interfaces (None: graphql-core must call it).
+_EXACT_CLASSES: dict[GraphQLObjectType, type | None] = {}
+
+
+def exact_class(type_: GraphQLObjectType) -> type | None:
+    """The class whose (uncast) instances pass `type_.is_type_of`, when that check is the one
+    Strawberry derives for a type implementing interfaces; None when the type has no check (any
+    value will do) or another one."""
+    if type_.is_type_of is None:
+        return None
+    if type_ not in _EXACT_CLASSES:
+        definition = (type_.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        derived = (
+            isinstance(definition, StrawberryObjectDefinition)
+            and definition.is_type_of is None  # none of the class's own
+            and bool(definition.interfaces)
+            and definition.concrete_of is None  # not a generic's specialization
+        )
+        _EXACT_CLASSES[type_] = definition.origin if derived else None  # type: ignore[union-attr]
+    return _EXACT_CLASSES[type_]
+
+
+def fits(required: type | None, value: Any) -> bool:
+    """Whether `value` may be completed as an object of a type whose values must be of class
+    `required` (None: any value)."""
+    return required is None or (
+        type(value) is required and getattr(value, TYPE_CAST_ATTRIBUTE, None) is None
+    )
+
+
+def completes(object_type: GraphQLObjectType, value: Any) -> bool:
+    """Whether `value` may be completed as an `object_type` without graphql-core: the type has
+    no `is_type_of` check, or the value passes Strawberry's (`exact_class`)."""
+    if object_type.is_type_of is None:
+        return True
+    required = exact_class(object_type)
+    return required is not None and fits(required, value)

@@ -21,6 +21,7 @@ from gateway.graphql.document_cache import BoundedParserCache, BoundedValidation
 from gateway.graphql.execution import LeanExecutionContext
 from gateway.graphql.forms.resolvers import FormQueries
 from gateway.graphql.live.subscriptions import LiveSubscriptions
+from gateway.graphql.node_queries import NodeQueries
 from gateway.graphql.scalars import SCALAR_MAP, InvalidInput
 from gateway.graphql.services.resolvers import ServiceQueries
 from gateway.graphql.time_slots.resolvers import TimeSlotQueries
@@ -45,6 +46,7 @@ class Query(
     BookingQueries,
     AnonymousQueries,
     DoubleBookingQueries,
+    NodeQueries,
 ):
     pass
 

@@ -1,7 +1,9 @@
 """Which root fields an anonymous caller may use while the gateway answers for it with the API
-key (no `WIX_CLIENT_ID`): browsing (services, availability, forms), the `book*` mutations, and
-the anonymous-link operations that carry their own token. Each such field says so beside its
-definition (`metadata=visitor_safe(...)`), naming the inputs only the business may set.
+key (no `WIX_CLIENT_ID`): browsing (services, availability, forms), the `book*` mutations, the
+anonymous-link operations that carry their own token, and `node`/`nodes`, which for such a
+caller look only in the kinds whose own lookup is open to it (`gateway.graphql.node_queries`).
+Each such field says so beside its definition (`metadata=visitor_safe(...)`), naming the inputs
+only the business may set.
 
 `VisitorFieldsOnly` refuses everything else with `UNAUTHENTICATED` after validation, before
 any resolver runs, so a refused operation makes no upstream call.

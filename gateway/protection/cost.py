@@ -28,6 +28,7 @@ from graphql.language import (
 from graphql.type import GraphQLInterfaceType, GraphQLNamedType, GraphQLObjectType
 from graphql.utilities import get_operation_ast
 
+from gateway.graphql import node_queries as node
 from gateway.graphql.bookings import resolvers as bookings
 from gateway.graphql.errors import bad_user_input
 from gateway.graphql.services import resolvers as services
@@ -46,6 +47,8 @@ class FieldCost:
     cost: int = 1  # upstream calls this field may make per parent object
     default_page: int | None = None  # a paged list: size when `first` is omitted
     fixed_size: int | None = None  # an unpaged list: its largest size
+    size_argument: str | None = None  # a list as long as this list argument (`nodes(ids:)`)
+    item_cost: int = 0  # further calls per item of the list
 
 
 FIELD_COSTS: dict[str, FieldCost] = {
@@ -63,6 +66,13 @@ FIELD_COSTS: dict[str, FieldCost] = {
     "Query.bookingsCount": FieldCost(),
     "Query.multiServiceBooking": FieldCost(),
     "Query.anonymousBooking": FieldCost(),
+    # Every kind is asked; for `nodes`, the kinds Wix reads in bulk once, the others per id.
+    "Query.node": FieldCost(cost=len(node.KINDS)),
+    "Query.nodes": FieldCost(
+        cost=node.BULK_KINDS,
+        size_argument="ids",
+        item_cost=len(node.KINDS) - node.BULK_KINDS,
+    ),
     "Service.form": FieldCost(),
     "Service.policy": FieldCost(),
     "Service.timeSlots": FieldCost(default_page=time_slots.DEFAULT_FIRST),
@@ -160,11 +170,27 @@ class _CostWalk:
             raise bad_user_input(
                 f"`first` must be at most {self._max_page_size} on this gateway", PAGE_ARGUMENT
             )
-        size = rule.fixed_size or (max(first, 0) if first is not None else rule.default_page) or 1
+        size: int | None
+        if rule.size_argument is not None:
+            size = self._length(field, rule.size_argument)
+        else:
+            size = rule.fixed_size or (max(first, 0) if first is not None else rule.default_page)
         children = 0
         if field.selection_set:
             children = self._selections(field.selection_set, get_named_type(definition.type))
-        return rule.cost + size * children
+        return rule.cost + (size or 1) * (rule.item_cost + children)
+
+    def _length(self, field: FieldNode, name: str) -> int:
+        """The length of list argument `name` (a literal or a variable); 1 when not a list."""
+        for argument in field.arguments or ():
+            if argument.name.value == name:
+                node = argument.value
+                if isinstance(node, VariableNode):
+                    value = self._variables.get(node.name.value)
+                else:
+                    value = value_from_ast_untyped(node)
+                return len(value) if isinstance(value, list) else 1
+        return 1
 
     def _first(self, field: FieldNode) -> int | None:
         """The `first` argument's value (a literal or a variable), if it is an integer."""

@@ -166,10 +166,15 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     await app.state.sandbox.webhooks.aclose()
 
 
+def control_routes(sandbox: Sandbox) -> list[BaseRoute]:
+    """The `/_sandbox/...` controls of `sandbox`, also mounted by a gateway that embeds it."""
+    return list(controls.routes(sandbox, WIX_ROUTES))
+
+
 def build_sandbox_app(sandbox: Sandbox | None = None, db_path: str = ":memory:") -> SandboxApp:
     """A Starlette app serving the Wix paths of `WIX_ROUTES` over `sandbox` (or a new one)."""
     sandbox = sandbox or Sandbox.open(db_path)
-    routes: list[BaseRoute] = list(controls.routes(sandbox, WIX_ROUTES))
+    routes = control_routes(sandbox)
     for wix_route in WIX_ROUTES:
         endpoint = _endpoint(sandbox, wix_route)
         for path in wix_route.paths:

@@ -388,7 +388,10 @@ def seed(store: Store, now: datetime) -> None:
         store.set_setting("seededAt", utc_iso(now))
 
 
-def ensure_seeded(store: Store, now: datetime) -> None:
-    """Seed on first start only: a file-backed sandbox keeps its bookings across restarts."""
-    if store.setting("seededAt") is None:
-        seed(store, now)
+def ensure_seeded(store: Store, now: datetime) -> bool:
+    """Seed on first start only: a file-backed sandbox keeps its bookings across restarts.
+    Whether it seeded now."""
+    if store.setting("seededAt") is not None:
+        return False
+    seed(store, now)
+    return True

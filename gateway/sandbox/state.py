@@ -42,26 +42,39 @@ class Sandbox:
     faults: list[FaultRule] = field(default_factory=list)
     requests: list[RequestRecord] = field(default_factory=list)
     random: random.Random = field(default_factory=random.Random)
+    # Seed the demo bookings with the demo data (`demo_bookings.py`): the gateway's demo only.
+    demo_bookings: bool = False
     webhooks: Webhooks = field(init=False)  # sends the events of every change (`webhooks.py`)
 
     def __post_init__(self) -> None:
         self.webhooks = Webhooks(self.clock)
 
     @classmethod
-    def open(cls, path: str = ":memory:", clock: Clock | None = None) -> Sandbox:
+    def open(
+        cls, path: str = ":memory:", clock: Clock | None = None, *, demo_bookings: bool = False
+    ) -> Sandbox:
         """Open (and seed, when new) the store at `path`; `clock` is shared with the gateway
-        when the sandbox is embedded, so both sides agree on "now"."""
-        sandbox = cls(Store(path), clock or Clock())
-        ensure_seeded(sandbox.store, sandbox.clock.now())
+        when the sandbox is embedded, so both sides agree on "now". `demo_bookings`: seed the
+        demo bookings too (when the store is new, and on every reset)."""
+        sandbox = cls(Store(path), clock or Clock(), demo_bookings=demo_bookings)
+        if ensure_seeded(sandbox.store, sandbox.clock.now()):
+            sandbox._seed_demo_bookings()
         return sandbox
 
     def reset(self) -> None:
-        """Wipe and re-seed; clear faults, the request log and the webhook URLs (the clock and
-        the in-process webhook targets are kept)."""
+        """Wipe and re-seed (the demo bookings too, if it has them); clear faults, the request
+        log and the webhook URLs (the clock and the in-process webhook targets are kept)."""
         seed(self.store, self.clock.now())
+        self._seed_demo_bookings()
         self.faults.clear()
         self.requests.clear()
         self.webhooks.clear_url_targets()
+
+    def _seed_demo_bookings(self) -> None:
+        if self.demo_bookings:
+            from gateway.sandbox.demo_bookings import seed_demo_bookings  # its handlers import us
+
+            seed_demo_bookings(self)
 
     def fault_for(self, method: str, path: str) -> Fault:
         """The fault to inject as this request arrives (rules `when: "before"`); called once per

@@ -11,6 +11,11 @@ means a write may have happened: then the key is marked *ambiguous* for the TTL,
 request with it takes the key over and runs the action with `resuming` set, so the action looks
 at what the earlier run left before it writes (`gateway.bookings`: the booking with its stamp).
 
+A result is kept under the key only when the caller's `keeps(result)` says so (a booking flow's
+outcome that changed Wix); otherwise the claim is released as after an error that wrote
+nothing, and the key is free for another input. A run that took over an ambiguous key always
+keeps its result: the earlier run may have written, whatever this one ended in.
+
 Two backends with one behaviour: in-process (default) and Redis (`REDIS_URL`,
 `gateway.state.redis_backend`), so several gateway replicas share keys.
 """
@@ -71,6 +76,10 @@ def _never(error: BaseException) -> bool:
     return False
 
 
+def _always(result: Result) -> bool:
+    return True
+
+
 # Set while an action runs that took over an ambiguous key: an earlier run with the same key may
 # have written, so the action must look before it writes again.
 resuming: ContextVar[bool] = ContextVar("resuming", default=False)
@@ -86,9 +95,12 @@ class Idempotency:
         fingerprint: str,
         action: Callable[[], Awaitable[Result]],
         may_have_written: Callable[[BaseException], bool] = _never,
+        keeps: Callable[[Result], bool] = _always,
     ) -> Result:
         """`action()` once per key; `may_have_written(error)` decides whether a failed run
-        releases the key (False) or leaves it ambiguous (True)."""
+        releases the key (False) or leaves it ambiguous (True), `keeps(result)` whether a
+        finished run stores its result under the key (True) or releases the key (False; never
+        for a run that resolved an ambiguous key)."""
         claim = await self.backend.begin(key, fingerprint)
         if not claim.owned:
             assert claim.result is not None
@@ -107,7 +119,10 @@ class Idempotency:
             raise
         resuming.reset(resumed)
         renewal.cancel()
-        await self.backend.finish(key, claim.token, fingerprint, result)
+        if claim.ambiguous or keeps(result):
+            await self.backend.finish(key, claim.token, fingerprint, result)
+        else:
+            await self.backend.release(key, claim.token)
         return result
 
     async def _renew(self, key: str, token: str) -> None:

@@ -3,6 +3,8 @@ domain layer, read back into equal outcomes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gateway.bookings import outcomes
 from gateway.bookings.outcomes import Outcome, outcome_from_json
 
@@ -73,3 +75,29 @@ def test_optional_names_are_left_out_when_none() -> None:
         "remaining": 2,
         "waitingListAvailable": False,
     }
+
+
+def test_only_outcomes_that_changed_wix_hold_their_key() -> None:
+    changed = {type(o).__name__ for o in EVERY_OUTCOME if o.changed_wix}
+    assert changed == {
+        "BookingCreated",
+        "BookingUpdated",
+        "SlotUnavailable",  # the one naming the booking Wix declined
+        "CourseFull",  # idem
+        "PackageBooked",
+        "PackageUpdated",
+        "PackageUnavailable",  # the one naming the package made and cancelled again
+        "AnonymousLink",
+        "DoubleBookingResolved",
+    }
+    assert not outcomes.slot_unavailable([SLOT], "UTC").changed_wix  # found before any write
+    assert not outcomes.PackageUnavailable("gone", [], "UTC").changed_wix
+    lost = [
+        replace(outcomes.revision_conflict(BOOKING), answer_lost=True),
+        replace(outcomes.not_found("booking", "b-1"), answer_lost=True),
+    ]
+    for outcome in lost:  # read back after a write whose answer was lost: it may have landed
+        assert outcome.changed_wix
+        assert outcome_from_json(outcome.to_json()) == outcome
+        assert outcome.to_json()["answerLost"] is True
+    assert "answerLost" not in outcomes.not_found("booking", "b-1").to_json()

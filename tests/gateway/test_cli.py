@@ -93,4 +93,8 @@ def test_gateway_serves_graphql_on_the_embedded_sandbox() -> None:
         assert httpx.get(server.url + "/readyz").json() == {"status": "ready"}
         response = httpx.post(server.url + "/graphql", json={"query": "{ __typename }"})
         assert response.json()["data"] == {"__typename": "Query"}
+        # The demo starts with its bookings (SANDBOX_DEMO_BOOKINGS unset: on).
+        count = {"query": "{ bookingsCount }"}
+        response = httpx.post(server.url + "/graphql", json=count, headers={"authorization": "dev"})
+        assert response.json()["data"] == {"bookingsCount": 7}
     assert f"GraphiQL: {server.url}/graphql" in server.output

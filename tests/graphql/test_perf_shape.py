@@ -59,6 +59,22 @@ class Item:
     label: str
 
 
+@strawberry.interface
+class Labelled:
+    label: str
+
+
+@strawberry.type
+class Tag(Labelled):
+    """Implements an interface: Strawberry gives it an `is_type_of` (an `isinstance` check)."""
+
+    weight: int = 1
+
+
+class SubTag(Tag):
+    """Passes `Tag`'s `is_type_of`, but is not exactly a `Tag`: graphql-core's path."""
+
+
 def _shout(root: Node) -> str:
     return root.name.upper()
 
@@ -81,6 +97,8 @@ class Node:
     items: list[Item]
     maybe_items: list[Item | None] | None
     tags: list[str]
+    labels: list[Tag]
+    main_label: Tag | None
     shout: str = strawberry.field(resolver=_shout)
     parent_id: str = strawberry.field(resolver=_parent_id)
 
@@ -134,6 +152,8 @@ def _node(id: str, **values: Any) -> Node:
         items=[],
         maybe_items=None,
         tags=[],
+        labels=[],
+        main_label=None,
     )
     defaults: dict[str, Any] = {
         "name": f"node {id}",
@@ -147,6 +167,8 @@ def _node(id: str, **values: Any) -> Node:
         "items": [Item(label="x"), Item(label="y")],
         "maybe_items": [Item(label="z"), None],
         "tags": ["a", "b"],
+        "labels": [Tag(label="l", weight=2)],
+        "main_label": Tag(label="main"),
     }
     return Node(id=strawberry.ID(id), **{**defaults, **values})
 
@@ -173,6 +195,8 @@ def _nodes() -> list[Node | None]:
         _node("awaitable-items", items=[_future(Item(label="later"))]),
         _node("awaitable-json", data=_future({"b": 1})),
         _node("tuple-items", items=(Item(label="t"),)),
+        _node("sub-tags", labels=[SubTag(label="s"), Tag(label="t")], main_label=SubTag(label="m")),
+        _node("wrong-tags", labels=[Tag(label="t"), Item(label="i")], main_label=Item(label="i")),
         None,
     ]
 
@@ -201,6 +225,8 @@ query($deep: Boolean!) {
     requiredChild { id name }
     items { label }
     maybeItems { label }
+    labels { label weight __typename }
+    mainLabel { ... on Labelled { label } weight }
     greeting seenAt later broken repeated secret allowed shout parentId
     twice: repeated(times: 3)
     deep: child @include(if: $deep) { child { id } }
@@ -264,16 +290,20 @@ async def test_only_fields_with_arguments_or_extensions_go_through_strawberry(
     query = """{
       a: node(id: "1") {
         id name child { name } items { label } greeting shout parentId repeated allowed
+        labels { label weight } mainLabel { weight }
       }
       b: node(id: "null-name") { id name }
     }"""
     general, lean = _schemas()
     await _run(general, query, {})
-    assert {"id", "name", "child", "items", "label", "greeting", "shout"} <= set(field_calls)
+    assert {"id", "name", "child", "items", "label", "greeting", "shout", "weight"} <= set(
+        field_calls
+    )
     field_calls.clear()
     await _run(lean, query, {})
     # Resolvers with arguments or permissions still go through Strawberry, and so does a
-    # field whose value graphql-core has to refuse (a null name in a non-null field).
+    # field whose value graphql-core has to refuse (a null name in a non-null field). Objects
+    # of a type with interfaces (`Tag`) take the short path too.
     assert sorted(field_calls) == ["allowed", "name", "node", "node", "repeated"]
 
 

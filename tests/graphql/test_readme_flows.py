@@ -6,7 +6,7 @@ import json
 import re
 
 from tests.graphql import Gateway, gateway
-from tests.graphql.test_readme import README
+from tests.graphql.readme_examples import README
 
 __all__ = ["gateway"]
 

@@ -77,6 +77,27 @@ async def test_a_failed_action_releases_the_key(backend: Backend) -> None:
     assert await idempotency.run("k3", fp, working) == {"ok": True}
 
 
+async def test_a_result_not_kept_releases_the_key(backend: Backend) -> None:
+    """`keeps` false (an outcome that wrote nothing): the key is free, for any input."""
+    idempotency = Idempotency(backend)
+    calls = 0
+
+    async def action() -> dict[str, object]:
+        nonlocal calls
+        calls += 1
+        return {"kept": calls > 1}
+
+    def keeps(result: dict[str, object]) -> bool:
+        return bool(result["kept"])
+
+    assert await idempotency.run("k4", fingerprint("op", 1), action, keeps=keeps) == {"kept": False}
+    assert await idempotency.run("k4", fingerprint("op", 2), action, keeps=keeps) == {"kept": True}
+    assert await idempotency.run("k4", fingerprint("op", 2), action, keeps=keeps) == {"kept": True}
+    with pytest.raises(IdempotencyKeyReused):
+        await idempotency.run("k4", fingerprint("op", 1), action, keeps=keeps)
+    assert calls == 2
+
+
 async def test_redis_backend_is_shared_between_instances(redis_url: str) -> None:
     prefix = f"test:{uuid.uuid4()}:"
     first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)

@@ -20,6 +20,7 @@ from strawberry.scalars import JSON
 from gateway.graphql.common import Json, MaybeAwaitable, enum_or, enum_or_none, ready
 from gateway.graphql.context import Info
 from gateway.graphql.forms.types import Form
+from gateway.graphql.node import Node
 from gateway.graphql.scalars import DateTime, TimeZone, parse_optional_instant
 from gateway.graphql.services.types import Service
 
@@ -173,8 +174,7 @@ def _participants(booking: Json) -> int:
 
 
 @strawberry.type(description="2 to 8 back-to-back appointments booked together.")
-class MultiServiceBooking:
-    id: strawberry.ID
+class MultiServiceBooking(Node):
     booking_ids: list[strawberry.ID]
 
     @classmethod
@@ -216,8 +216,7 @@ def _schedule(root: Booking) -> BookedSchedule | None:
 
 
 @strawberry.type(description="A booking of a slot (appointment, class session) or a course.")
-class Booking:
-    id: strawberry.ID
+class Booking(Node):
     status: BookingStatus
     payment_status: PaymentStatus | None
     selected_payment_option: SelectedPaymentOption | None

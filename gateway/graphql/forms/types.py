@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from gateway.graphql.common import Json, enum_or
+from gateway.graphql.node import Node
 
 
 @strawberry.enum(description="The kind of value a form field takes (Wix `FieldInputType`).")
@@ -125,8 +126,7 @@ def _choices(options_object: Json, validation: Json) -> list[FormFieldOption]:
 
 
 @strawberry.type(description="A Wix booking form.")
-class Form:
-    id: strawberry.ID
+class Form(Node):
     name: str | None
     fields: list[FormField]
 

@@ -13,6 +13,7 @@ import strawberry
 from gateway.graphql.common import Json, Location, MaybeAwaitable, ServiceType, enum_or, ready
 from gateway.graphql.context import Info
 from gateway.graphql.forms.types import Form
+from gateway.graphql.node import Node
 from gateway.graphql.pagination import Connection
 from gateway.graphql.scalars import DateTime, LocalDateTime, TimeZone, parse_optional_instant
 from gateway.graphql.time_slots.resolvers import service_time_slots
@@ -177,8 +178,7 @@ class BookingPolicy:
 
 
 @strawberry.type(description="A bookable service (appointment, class or course).")
-class Service:
-    id: strawberry.ID
+class Service(Node):
     type: ServiceType
     name: str
     description: str | None

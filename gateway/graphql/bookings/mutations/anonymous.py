@@ -13,6 +13,7 @@ from gateway.graphql.bookings.mutations.idempotent import run_idempotent
 from gateway.graphql.bookings.mutations.inputs import SlotInput
 from gateway.graphql.bookings.mutations.outcomes import (
     BookingUpdated,
+    Failure,
     IdempotencyKeyReused,
     NotAllowed,
     NotFound,
@@ -45,7 +46,7 @@ class AnonymousLink:
 
 @outcome_type
 @strawberry.type(description="The link's token is not valid, or its booking no longer exists.")
-class InvalidAnonymousToken:
+class InvalidAnonymousToken(Failure):
     message: str
 
     @classmethod

@@ -15,6 +15,7 @@ from gateway.graphql.bookings.filters import BookingFilter, BookingSort
 from gateway.graphql.bookings.mutations.idempotent import run_idempotent
 from gateway.graphql.bookings.mutations.inputs import SlotInput
 from gateway.graphql.bookings.mutations.outcomes import (
+    Failure,
     IdempotencyKeyReused,
     NotAllowed,
     NotFound,
@@ -71,7 +72,7 @@ class DoubleBookingResolved:
     description="The booking needs no resolution any more (it was resolved, by force or "
     "otherwise); nothing was changed."
 )
-class AlreadyResolved:
+class AlreadyResolved(Failure):
     message: str
     booking: Booking
 

@@ -5,6 +5,12 @@ Keys are scoped by the caller's `Authorization`, so two customers can't collide 
 other's results; the fingerprint is the operation and its input without the key, so reusing a
 key for a different input is an `IdempotencyKeyReused` outcome rather than a silent replay.
 
+Only outcomes that changed Wix hold their key (`Outcome.changed_wix`): `BookingCreated`, a
+booking Wix declined at confirmation, what a lost answer read back... One that wrote nothing
+(`FormInvalid`, a slot found taken before any write, `PolicyViolation`, `NotFound`,
+`NotAllowed`, ...) releases it, so the corrected input can be sent again with the same key.
+A run that resumed an ambiguous key keeps whatever it ends in: the earlier run may have written.
+
 Every booking mutation runs here, with a key or without, under one deadline for the whole flow
 (`GATEWAY_FLOW_DEADLINE_SECONDS`): past it the flow is cancelled and the caller gets `FLOW_TIMEOUT`.
 A failed flow releases its key only when Wix did nothing (`may_have_written`); otherwise the key
@@ -91,12 +97,22 @@ async def _run(
     stamped = keyed_stamp.set(stamp_for_key(scoped))
     try:
         return await context.idempotency.run(
-            scoped, fingerprint(operation, request_payload(request)), bounded, may_have_written
+            scoped,
+            fingerprint(operation, request_payload(request)),
+            bounded,
+            may_have_written,
+            keeps=holds_key,
         )
     except IdempotencyKeyReused:
         return idempotency_key_reused(key).to_json()
     finally:
         keyed_stamp.reset(stamped)
+
+
+def holds_key(result: Json) -> bool:
+    """Whether a flow's outcome (its stored JSON) holds its idempotency key: only an outcome
+    that changed Wix, or may have, does."""
+    return outcome_from_json(result).changed_wix
 
 
 async def within_deadline(flow: Callable[[], Awaitable[Outcome]], seconds: float) -> Outcome:

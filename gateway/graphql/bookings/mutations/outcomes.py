@@ -5,11 +5,15 @@ Outcome types register themselves with `@outcome_type` (over `@strawberry.type`)
 class name, which is the domain dataclass's name; each has a `from_outcome` classmethod reading
 that dataclass. Members of one union must agree on the type of a field they share (GraphQL
 rejects `booking: Booking!` next to `booking: Booking` in one selection), so: `message:
-String!`, `booking: Booking!`, `remaining: Int!`, `alternatives` non-null lists.
+String!`, `code: String!`, `booking: Booking!`, `remaining: Int!`, `alternatives` non-null lists.
+
+Every failure member implements `Failure` (`message`, `code`), so a client can select
+`... on Failure { message code }` once for all of them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -52,6 +56,31 @@ def alternatives_of(slots: list[Json], zone: str) -> list[TimeSlot]:
     return [TimeSlot.from_wix(slot, zone) for slot in slots]
 
 
+NOT_ALLOWED = "NOT_ALLOWED"  # `NotAllowed.code` when Wix's refusal carries no code
+
+
+def failure_code(type_name: str) -> str:
+    """A failure type's code: its name in capitals, words joined by `_` (`SLOT_UNAVAILABLE`)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type_name).upper()
+
+
+@strawberry.interface(
+    description="A business failure of a booking flow, one type per kind: nothing was booked "
+    "or changed as asked (see each type for what Wix holds). Select `... on Failure { message "
+    "code }` once for every failure a result union has."
+)
+class Failure:
+    message: str = strawberry.field(description="What happened, for people.")
+
+    @strawberry.field(
+        description="What happened, for programs: the type's name in capitals (`SLOT_UNAVAILABLE`, "
+        "`FORM_INVALID`, `POLICY_VIOLATION`, `NOT_FOUND`, ...); `NotAllowed` names the refusal "
+        "(see its `code`)."
+    )
+    def code(self) -> str:
+        return failure_code(type(self).__name__)
+
+
 # -- successes --------------------------------------------------------------------------------
 
 
@@ -82,7 +111,7 @@ class BookingUpdated:
 
 @outcome_type
 @strawberry.type(description="The slot can't be had (taken, gone, or lost at confirmation).")
-class SlotUnavailable:
+class SlotUnavailable(Failure):
     message: str
     alternatives: list[TimeSlot] = strawberry.field(
         description="Up to 5 bookable slots of the same service nearest to the one asked for."
@@ -110,7 +139,7 @@ class FieldError:
 
 @outcome_type
 @strawberry.type(description="The form submission doesn't fit the service's booking form.")
-class FormInvalid:
+class FormInvalid(Failure):
     message: str
     field_errors: list[FieldError]
 
@@ -122,29 +151,50 @@ class FormInvalid:
 
 @outcome_type
 @strawberry.type(description="The service's booking policy doesn't allow booking this slot now.")
-class PolicyViolation:
+class PolicyViolation(Failure):
+    """The flags have the names `TimeSlot.policyViolations` gives them (Wix's
+    `bookingPolicyViolations`); the earlier names stay, deprecated."""
+
     message: str
-    too_early: bool
-    too_late: bool
-    online_booking_disabled: bool
-    earliest_booking_date: DateTime | None = strawberry.field(
-        description="When booking opens; set when `tooEarly`."
+    too_early_to_book: bool = strawberry.field(
+        description="Booking this slot has not opened yet (`earliestBookingDate`)."
     )
+    too_late_to_book: bool = strawberry.field(
+        description="Booking this slot has closed (too close to its start)."
+    )
+    book_online_disabled: bool = strawberry.field(description="The service can't be booked online.")
+    earliest_booking_date: DateTime | None = strawberry.field(
+        description="When booking opens; set when `tooEarlyToBook`."
+    )
+
+    @strawberry.field(deprecation_reason="Use `tooEarlyToBook`, as on `TimeSlot.policyViolations`.")
+    def too_early(self) -> bool:
+        return self.too_early_to_book
+
+    @strawberry.field(deprecation_reason="Use `tooLateToBook`, as on `TimeSlot.policyViolations`.")
+    def too_late(self) -> bool:
+        return self.too_late_to_book
+
+    @strawberry.field(
+        deprecation_reason="Use `bookOnlineDisabled`, as on `TimeSlot.policyViolations`."
+    )
+    def online_booking_disabled(self) -> bool:
+        return self.book_online_disabled
 
     @classmethod
     def from_outcome(cls, data: domain.PolicyViolation) -> PolicyViolation:
         return cls(
             message=data.message,
-            too_early=data.too_early,
-            too_late=data.too_late,
-            online_booking_disabled=data.online_booking_disabled,
+            too_early_to_book=data.too_early,
+            too_late_to_book=data.too_late,
+            book_online_disabled=data.online_booking_disabled,
             earliest_booking_date=parse_optional_instant(data.earliest_booking_date),
         )
 
 
 @outcome_type
 @strawberry.type(description="The class session has fewer open spots than participants asked for.")
-class ClassFull:
+class ClassFull(Failure):
     message: str
     remaining: int = strawberry.field(description="Spots that can still be booked.")
     waiting_list_available: bool = strawberry.field(
@@ -168,7 +218,7 @@ class ClassFull:
 
 @outcome_type
 @strawberry.type(description="The course has fewer places left than participants asked for.")
-class CourseFull:
+class CourseFull(Failure):
     message: str
     capacity: int
     remaining: int
@@ -190,7 +240,7 @@ class CourseFull:
 
 @outcome_type
 @strawberry.type(description="The booking changed since the revision given; nothing was changed.")
-class RevisionConflict:
+class RevisionConflict(Failure):
     message: str
     current_revision: str | None
     booking: Booking = strawberry.field(description="The booking as it is now.")
@@ -208,21 +258,27 @@ class RevisionConflict:
 @strawberry.type(
     description="The action isn't allowed for this booking (policy window, status, ...)."
 )
-class NotAllowed:
+class NotAllowed(Failure):
     message: str
     reason: str = strawberry.field(description="Why, in Wix's words where Wix refused.")
-    code: str | None = strawberry.field(
-        description="Wix's application code, or the gateway's (`CANCEL_NOT_ALLOWED`, ...)."
+    refusal: strawberry.Private[str | None] = None
+
+    @strawberry.field(
+        description="The refusal: Wix's application code, or the gateway's "
+        "(`CANCEL_NOT_ALLOWED`, ...); `NOT_ALLOWED` when Wix gave none. Unlike the other "
+        "failures' codes it names the refusal rather than the type (it did before `Failure`)."
     )
+    def code(self) -> str:
+        return self.refusal or NOT_ALLOWED
 
     @classmethod
     def from_outcome(cls, data: domain.NotAllowed) -> NotAllowed:
-        return cls(message=data.message, reason=data.reason, code=data.code)
+        return cls(message=data.message, reason=data.reason, refusal=data.code)
 
 
 @outcome_type
 @strawberry.type(description="Nothing with this id exists (booking, service, class session).")
-class NotFound:
+class NotFound(Failure):
     message: str
     id: strawberry.ID
 
@@ -233,7 +289,7 @@ class NotFound:
 
 @outcome_type
 @strawberry.type(description="The idempotency key was already used with a different input.")
-class IdempotencyKeyReused:
+class IdempotencyKeyReused(Failure):
     message: str
     key: str
 

@@ -6,6 +6,7 @@ import strawberry
 
 from gateway.bookings import outcomes as domain
 from gateway.graphql.bookings.mutations.outcomes import (
+    Failure,
     alternatives_of,
     optional_id,
     outcome_type,
@@ -74,7 +75,7 @@ class PackageUpdated:
     description="No back-to-back slot of these services starts at that time (taken, against "
     "the booking policy, or lost at confirmation)."
 )
-class PackageUnavailable:
+class PackageUnavailable(Failure):
     message: str
     alternatives: list[TimeSlot] = strawberry.field(
         description="Up to 5 bookable multi-service slots of the same services nearest to the "
