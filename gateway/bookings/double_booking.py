@@ -187,20 +187,25 @@ class _Resolution:
             return outcome
         moved: Json = outcome.booking
         if self.booking.get("status") == "PENDING" and checkout is Checkout.CUSTOM:
-            moved = await self._finalize(moved)
+            return await self._finalize(moved)
         return _resolved(moved, self.strategy)
 
-    async def _finalize(self, moved: Json) -> Json:
+    async def _finalize(self, moved: Json) -> DoubleBookingResolved:
         """Confirm Or Decline after moving a PENDING booking (custom checkout); a booking that
-        still awaits the business's approval stays PENDING (`INVALID_BOOKING_STATUS`)."""
+        still awaits the business's approval stays PENDING (`INVALID_BOOKING_STATUS`). The move
+        is done whatever Wix answers here, so a refusal is reported in the note, not raised: the
+        outcome changed Wix and holds its idempotency key."""
         try:
             decided = await self.writer.confirm_or_decline_booking(self.id, {})
         except UpstreamError as error:
-            if error.code != ALREADY_SET:
-                raise
-            return moved
-        booking: Json = decided["booking"]
-        return booking
+            status = error.http_status
+            if error.code == ALREADY_SET:
+                return _resolved(moved, self.strategy)
+            if status is None or status >= 500:
+                raise  # no answer: the key stays ambiguous (`may_have_written`)
+            note = f"Moved; Confirm Or Decline was refused ({error.code}): confirm it yourself."
+            return _resolved(moved, self.strategy, note)
+        return _resolved(decided["booking"], self.strategy)
 
     async def cancel(self) -> Resolved:
         refusal = refused_by_allowed_actions(self.current, "cancel")

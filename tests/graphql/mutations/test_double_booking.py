@@ -11,6 +11,7 @@ PENDING for a service that needs approval). The clock is frozen on Monday 2026-0
 from __future__ import annotations
 
 from gateway.sandbox import seed
+from gateway.sandbox.faults import FaultRule
 from tests.graphql import Gateway, gateway
 from tests.graphql.mutations import ADA_FORM, Json, create_booking, queried_bookings, sandbox_slot
 
@@ -182,6 +183,24 @@ async def test_reschedule_of_a_pending_booking_is_finalized(gateway: Gateway) ->
     assert result["__typename"] == "DoubleBookingResolved"
     assert (result["booking"]["status"], result["booking"]["doubleBooked"]) == ("PENDING", False)
     assert gateway.calls()[CONFIRM_OR_DECLINE_CALL] == 1
+
+
+async def test_a_move_whose_finalization_is_refused_is_resolved_and_keeps_its_key(
+    gateway: Gateway,
+) -> None:
+    """The move is done when Confirm Or Decline refuses: the outcome says so, and a retry with
+    the same key replays it instead of moving the booking again."""
+    conflict = await double_booked(gateway, consultation())
+    gateway.sandbox.faults.append(
+        FaultRule(path="/bookings/v2/confirmation/*", method="POST", status=428, times=1)
+    )
+    slot = {"localStart": "2026-03-03T13:10:00", "localEnd": "2026-03-03T13:55:00"}
+    first = await resolve(gateway, conflict["id"], "RESCHEDULE", slot, key="move-1")
+    assert first["__typename"] == "DoubleBookingResolved"
+    assert "Confirm Or Decline was refused" in first["note"]
+    again = await resolve(gateway, conflict["id"], "RESCHEDULE", slot, key="move-1")
+    assert again == first
+    assert gateway.calls()[RESCHEDULE_CALL] == 1
 
 
 async def test_cancel_refunds_and_waives_the_fee(gateway: Gateway) -> None:
