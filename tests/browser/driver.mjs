@@ -17,14 +17,18 @@ export async function open({ viewport = { width: 1280, height: 900 } } = {}) {
   });
   const context = await browser.newContext({ viewport });
   const external = [];
-  const consoleErrors = [];
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
     if (["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) return route.continue();
     external.push(url.href);
     return route.abort("internetdisconnected");
   });
-  const page = await context.newPage();
+  return session(browser, context, await context.newPage(), external);
+}
+
+// The page's console errors and numbered screenshots, for a page `open` or another launcher made.
+export function session(browser, context, page, external) {
+  const consoleErrors = [];
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
   });

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 
-import { config } from "./driver.mjs";
+import { config, session } from "./driver.mjs";
 
 const require = createRequire(path.join(process.cwd(), "package.json"));
 const { chromium } = require("playwright-core");
@@ -32,28 +32,10 @@ export async function openUnrouted({ viewport = { width: 1280, height: 900 } } =
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const external = [];
-  const consoleErrors = [];
   page.on("request", (request) => {
     const url = new URL(request.url());
     if (!["http:", "https:", "ws:", "wss:"].includes(url.protocol)) return;
     if (!LOOPBACK.includes(url.hostname)) external.push(url.href);
   });
-  page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
-  let shot = 0;
-  return {
-    browser,
-    context,
-    page,
-    external,
-    consoleErrors,
-    async screenshot(name) {
-      shot += 1;
-      const file = path.join(config.screenshots, `${String(shot).padStart(2, "0")}-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      return file;
-    },
-  };
+  return session(browser, context, page, external);
 }
