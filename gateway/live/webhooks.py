@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from gateway.clock import Clock
 from gateway.live.events import WixEvent
+from gateway.text import json_problem
 
 # Wix signs with RS256 only; any other `alg` (`none`, an HMAC keyed with the public key) is forged.
 ALGORITHMS = ["RS256"]
@@ -98,21 +99,6 @@ def _json_object(text: Any) -> dict[str, Any]:
     value = json.loads(text)
     if not isinstance(value, dict):
         raise ValueError("expected a JSON object")
-    if _depth(value) > MAX_JSON_DEPTH:
-        raise ValueError("nested too deeply")
+    if problem := json_problem(value, MAX_JSON_DEPTH):
+        raise ValueError(f"the event's JSON is {problem}")
     return value
-
-
-def _depth(value: Any) -> int:
-    stack = [(value, 1)]
-    deepest = 0
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > MAX_JSON_DEPTH:
-            return deepest
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
-        stack.extend((child, depth + 1) for child in children)
-    return deepest

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from gateway.sandbox.errors import WixError
-from gateway.text import is_unicode_text
+from gateway.text import json_problem
 
 # Deepest nesting of objects and arrays a body may have; Wix request bodies nest a few levels.
 MAX_DEPTH = 64
@@ -34,22 +34,11 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 
 def check_json(value: Any) -> None:
     """Refuse nesting deeper than `MAX_DEPTH` and strings (or keys) that are not Unicode text."""
-    pending: list[tuple[Any, int]] = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, str):
-            if not is_unicode_text(item):
-                raise _bad_body("Request body has a string that is not valid Unicode")
-            continue
-        if not isinstance(item, dict | list):
-            continue
-        if depth > MAX_DEPTH:
-            raise _bad_body(f"Request body nests deeper than {MAX_DEPTH} levels")
-        if isinstance(item, dict):
-            pending.extend((key, depth) for key in item)
-            pending.extend((child, depth + 1) for child in item.values())
-        else:
-            pending.extend((child, depth + 1) for child in item)
+    problem = json_problem(value, MAX_DEPTH)
+    if problem == "not unicode":
+        raise _bad_body("Request body has a string that is not valid Unicode")
+    if problem == "too deep":
+        raise _bad_body(f"Request body nests deeper than {MAX_DEPTH} levels")
 
 
 def _bad_body(message: str) -> WixError:
