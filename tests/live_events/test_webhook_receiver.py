@@ -166,7 +166,7 @@ async def test_an_event_that_cannot_be_passed_on_is_left_for_wix_to_retry(
     body = sign(event, now=receiver.clock.timestamp())
     inbox = receiver.hub._inbox
     for _ in range(INBOX_SIZE - inbox.qsize()):
-        inbox.put_nowait(inbox._queue[0] if inbox.qsize() else _filler())  # type: ignore[attr-defined]
+        inbox.put_nowait(_filler())
     refused = await receiver.post(body)
     _assert_refused(refused, 503, "SERVICE_UNAVAILABLE")
     assert refused.headers["retry-after"]
